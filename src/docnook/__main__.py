@@ -1,0 +1,5 @@
+import sys
+
+from docnook.cli import main
+
+sys.exit(main())

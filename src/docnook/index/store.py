@@ -1,0 +1,229 @@
+"""The SQLite file: connection set-up, migrations, transactions and the document records.
+
+One `Store` per thread: SQLite connections are not shared across threads. Writes of one
+document happen inside one `transaction()`, so a crash leaves the index with whole documents
+only. WAL lets readers (search, the window) go on while a writer indexes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlean as sqlite_module
+import sqlite_utils
+
+from docnook.errors import StorageError
+from docnook.index.migrations import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    id: int
+    path: str
+    sha256: str
+    title: str
+    author: str
+    pages: int
+    size: int
+    mtime_ns: int
+    status: str
+    error: str | None
+    added_at: str
+    indexed_at: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "title": self.title,
+            "author": self.author,
+            "pages": self.pages,
+            "size": self.size,
+            "status": self.status,
+            "error": self.error,
+            "sha256": self.sha256,
+            "added_at": self.added_at,
+            "indexed_at": self.indexed_at,
+        }
+
+
+def describe_sqlite_error(exc: BaseException, path: Path) -> str:
+    text = str(exc).lower()
+    if "disk is full" in text or "disk full" in text:
+        return f"The disk holding {path} is full. Free some space and try again; nothing was lost."
+    if "readonly" in text or "read-only" in text:
+        return f"The index {path} is read-only. Check the folder's permissions."
+    if "locked" in text or "busy" in text:
+        return "The index is busy in another DocNook window or process. Try again in a moment."
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return f"The index {path} is damaged. Move it aside and re-index your documents."
+    if "unable to open" in text:
+        return f"The index {path} cannot be opened. Check that its folder exists and is writable."
+    return f"The index {path} could not be used: {exc}."
+
+
+@contextlib.contextmanager
+def storage_errors(path: Path) -> Iterator[None]:
+    """Turn SQLite's failures into sentences the person can act on."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StorageError(describe_sqlite_error(exc, path)) from exc
+    except sqlite_module.Error as exc:  # sqlean raises its own error classes
+        raise StorageError(describe_sqlite_error(exc, path)) from exc
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with storage_errors(path):
+            self.conn = sqlite_module.connect(
+                str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+            )
+            self.conn.row_factory = sqlite_module.Row
+            self.db = sqlite_utils.Database(self.conn)
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        with contextlib.suppress(OSError):
+            path.chmod(0o600)
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; it commits whole or not at all."""
+        with storage_errors(self.path):
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Any = ()) -> list[Any]:
+        with storage_errors(self.path):
+            return self.conn.execute(sql, params).fetchall()
+
+    def _migrate(self) -> None:
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT "
+            "NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))"
+        )
+        done = {row[0] for row in self.conn.execute("SELECT name FROM migrations")}
+        if not set(m.__name__ for m in MIGRATIONS) >= done:
+            raise StorageError(
+                f"The index {self.path} was written by a newer DocNook. Update DocNook to open it."
+            )
+        for migration in MIGRATIONS:
+            if migration.__name__ in done:
+                continue
+            with self.transaction() as conn:
+                # executescript would commit the open transaction, so run statement by statement
+                migration(_NoCommitConnection(conn))
+                conn.execute("INSERT INTO migrations(name) VALUES (?)", (migration.__name__,))
+
+    @property
+    def schema_version(self) -> int:
+        return self.query("SELECT count(*) FROM migrations")[0][0]
+
+    def generation(self) -> int:
+        """Bumped by every write of chunks, so caches of vectors know when to reload."""
+        return int(self.query("SELECT value FROM meta WHERE key='generation'")[0][0])
+
+    @staticmethod
+    def bump_generation(conn: sqlite3.Connection) -> None:
+        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'")
+
+    # -- documents ------------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentRecord]:
+        rows = self.query(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY id")
+        return [DocumentRecord(*row) for row in rows]
+
+    def document(self, doc_id: int) -> DocumentRecord | None:
+        rows = self.query(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
+        return DocumentRecord(*rows[0]) if rows else None
+
+    def document_by_path(self, path: str) -> DocumentRecord | None:
+        rows = self.query(f"SELECT {_DOC_COLUMNS} FROM documents WHERE path = ?", (path,))
+        return DocumentRecord(*rows[0]) if rows else None
+
+    def documents_by_sha(self, sha256: str) -> list[DocumentRecord]:
+        rows = self.query(f"SELECT {_DOC_COLUMNS} FROM documents WHERE sha256 = ?", (sha256,))
+        return [DocumentRecord(*row) for row in rows]
+
+    def page_texts(self, doc_id: int) -> list[str]:
+        rows = self.query(
+            "SELECT text FROM pages WHERE document_id = ? ORDER BY page_no", (doc_id,)
+        )
+        return [row[0] for row in rows]
+
+    def page_text(self, doc_id: int, page_no: int) -> str | None:
+        rows = self.query(
+            "SELECT text FROM pages WHERE document_id = ? AND page_no = ?", (doc_id, page_no)
+        )
+        return rows[0][0] if rows else None
+
+    def chunk_count(self, doc_id: int | None = None) -> int:
+        if doc_id is None:
+            return self.query("SELECT count(*) FROM chunks")[0][0]
+        return self.query("SELECT count(*) FROM chunks WHERE document_id = ?", (doc_id,))[0][0]
+
+    def remove_document(self, doc_id: int) -> bool:
+        with self.transaction() as conn:
+            removed = conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount
+            self.bump_generation(conn)
+        return bool(removed)
+
+
+_DOC_COLUMNS = (
+    "id, path, sha256, title, author, pages, size, mtime_ns, status, error, added_at, indexed_at"
+)
+
+
+class _NoCommitConnection:
+    """Lets a migration use `executescript`-style text without committing mid-transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def executescript(self, script: str) -> None:
+        for statement in _split_sql(script):
+            self._conn.execute(statement)
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        return self._conn.execute(sql, params)
+
+
+def _split_sql(script: str) -> list[str]:
+    """Statements of a script, keeping trigger bodies (which hold `;`) whole."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        candidate = buffer.strip()
+        if candidate.endswith(";") and sqlite_module.complete_statement(candidate):
+            statements.append(candidate)
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

@@ -1,0 +1,51 @@
+"""Where DocNook keeps its files: one data directory, private to the user."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+from docnook.errors import DataDirError
+
+APP_NAME = "DocNook"
+DATA_DIR_ENV = "DOCNOOK_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """The data directory: `DOCNOOK_DATA_DIR` when set, else the platform's user data dir."""
+    configured = os.environ.get(DATA_DIR_ENV)
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` readable only by the user; fail with a sentence when that cannot be done."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if os.name == "posix" and (path.stat().st_mode & 0o077):
+            path.chmod(0o700)
+    except OSError as exc:
+        raise DataDirError(
+            f"DocNook cannot create its data folder {path}: {exc.strerror or exc}."
+        ) from exc
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise DataDirError(
+            f"DocNook's data folder {path} is not writable. Choose another one with "
+            f"{DATA_DIR_ENV} or fix its permissions."
+        )
+    return path
+
+
+def index_path(base: Path | None = None) -> Path:
+    return (base or data_dir()) / "library.sqlite3"
+
+
+def models_dir(base: Path | None = None) -> Path:
+    return (base or data_dir()) / "models"
+
+
+def settings_path(base: Path | None = None) -> Path:
+    return (base or data_dir()) / "settings.json"
