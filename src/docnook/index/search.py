@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ class SearchHit:
     page_end: int
     score: float
     text: str
+    page: int  # the page of the span that best matches the query: where a citation points
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +83,7 @@ class SearchHit:
             "title": self.title,
             "page_start": self.page_start,
             "page_end": self.page_end,
+            "page": self.page,
             "score": round(self.score, 6),
             "text": self.text,
             "chunk_id": self.chunk_id,
@@ -151,8 +154,37 @@ def search(
         rankings.append([chunk_id for chunk_id, _ in near])
     if mode != "vector":
         scored = fuse(rankings)
-    top = scored[:k]
-    return _hits(store, top)
+    hits = _hits(store, scored[:k])
+    return [_with_best_page(store, hit, query, embed_query) for hit in hits]
+
+
+def _stems(text: str) -> set[str]:
+    # A crude stemmer is enough to tell which of two or three pages a query is about.
+    return {w[:6] for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2}
+
+
+def _with_best_page(
+    store: Store, hit: SearchHit, query: str, embed_query: Callable[[str], np.ndarray]
+) -> SearchHit:
+    """Chunks of short pages can span several; point the hit at the page that answers."""
+    if hit.page_start == hit.page_end:
+        return hit
+    rows = store.query(
+        "SELECT page_no, text FROM pages WHERE document_id = ? AND page_no BETWEEN ? AND ? "
+        "ORDER BY page_no",
+        (hit.document_id, hit.page_start, hit.page_end),
+    )
+    if not rows:
+        return hit
+    wanted = _stems(query)
+    overlaps = [len(wanted & _stems(text)) for _, text in rows]
+    if max(overlaps) > 0:
+        best = rows[overlaps.index(max(overlaps))][0]
+    else:
+        q = embed_query(query)
+        similarities = [float(np.dot(embed_query(text), q)) for _, text in rows]
+        best = rows[similarities.index(max(similarities))][0]
+    return dataclasses.replace(hit, page=best)
 
 
 def _hits(store: Store, scored: list[tuple[int, float]]) -> list[SearchHit]:
@@ -170,5 +202,7 @@ def _hits(store: Store, scored: list[tuple[int, float]]) -> list[SearchHit]:
     for chunk_id, score in scored:
         row = by_id.get(chunk_id)
         if row is not None:
-            hits.append(SearchHit(row[0], row[1], row[2], row[3], row[4], row[5], score, row[6]))
+            hits.append(
+                SearchHit(row[0], row[1], row[2], row[3], row[4], row[5], score, row[6], row[4])
+            )
     return hits

@@ -45,12 +45,14 @@ def join_pages(pages: Sequence[str]) -> tuple[str, list[int]]:
     return PAGE_SEPARATOR.join(pages), starts
 
 
-def _best_cut(start: int, end: int, body: int, break_kind: Callable[[int], int]) -> int:
-    """Where to end a chunk that begins at token `start` and could run to `end`."""
+def _best_cut(start: int, end: int, n: int, body: int, break_kind: Callable[[int], int]) -> int:
+    """Where to end a chunk that begins at token `start` and could run to `end` (of `n`)."""
     page_floor = start + max(1, int(body * _PAGE_CUT_FROM))
-    for j in range(page_floor, end + 1):
+    for j in range(page_floor, min(end + 1, n)):
         if break_kind(j) == _BREAK_PAGE:
             return j  # the earliest page boundary: citations then name a single page
+    if end >= n:
+        return n
     best_j, best_kind = end, break_kind(end)
     for j in range(end - 1, start + max(1, int(body * _SEARCH_FROM)) - 1, -1):
         kind = break_kind(j)
@@ -101,9 +103,7 @@ def chunk_pages(
     chunks: list[Chunk] = []
     n, i = len(spans), 0
     while i < n:
-        end = min(i + body, n)
-        if end < n:
-            end = _best_cut(i, end, body, break_kind)
+        end = _best_cut(i, min(i + body, n), n, body, break_kind)
         start_char, end_char = spans[i][0], spans[end - 1][1]
         chunks.append(
             Chunk(
