@@ -70,5 +70,55 @@ def m001_library(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_library]
+def m002_analyses(conn: sqlite3.Connection) -> None:
+    """Cached summaries and sentiment. Keyed by the document's bytes (sha256), not its id, so
+    a moved file keeps its analyses; and by the model's sha256 and the prompt version, so a
+    new model or prompt never serves an old result."""
+    conn.executescript(
+        """
+        CREATE TABLE analyses (
+            kind TEXT NOT NULL CHECK (kind IN ('summary','sentiment')),
+            document_sha256 TEXT NOT NULL,
+            model_sha256 TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            result TEXT NOT NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+            PRIMARY KEY (kind, document_sha256, model_sha256, prompt_version)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
+def m003_chats(conn: sqlite3.Connection) -> None:
+    """Chat history: questions and answers per library, each answer with its citations (JSON,
+    carrying path, title and page so an old answer stays readable after its document goes)."""
+    conn.executescript(
+        """
+        CREATE TABLE chats (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+        );
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('user','assistant')),
+            text TEXT NOT NULL,
+            citations TEXT NOT NULL DEFAULT '[]',
+            document_ids TEXT,
+            found INTEGER NOT NULL DEFAULT 1,
+            stopped INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+        );
+        CREATE INDEX messages_chat ON messages(chat_id, id);
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_library,
+    m002_analyses,
+    m003_chats,
+]
 SCHEMA_VERSION = len(MIGRATIONS)

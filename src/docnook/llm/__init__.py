@@ -1,0 +1,1 @@
+"""The language model: one engine that owns llama.cpp, the prompts, and the model catalog."""

@@ -1,0 +1,660 @@
+"""The engine: one object that owns the `llama_cpp.Llama`, on one worker thread.
+
+Jobs (callables) arrive on a queue and run one at a time on the worker, which is the only
+thread that ever touches llama.cpp. A job streams text back with `emit`; `Engine.run` hands each
+piece to the caller's `on_token` on the caller's own thread, so a GUI worker or the terminal
+sees tokens as they come. A `CancelToken` stops a job between tokens (and between prompt
+batches), and the engine is ready for the next job right after.
+
+Loading also happens on the worker. A new model file is checked (GGUF header, size) before the
+current model is let go, so a missing, truncated or non-GGUF file fails with a sentence and the
+previous model simply stays; if llama.cpp itself then refuses the file, the previous model is
+loaded again.
+
+`LoadedModel` is the small facade in front of llama-cpp-python's big `Llama` class: tokenize,
+render a chat template, stream a completion, score the next token. It reuses llama.cpp's KV cache
+for the longest prefix shared with the previous prompt, so a follow-up question over the same
+sources only has to read what changed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import collections
+import contextlib
+import ctypes
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from docnook.config import Settings
+from docnook.errors import Cancelled, ModelError
+from docnook.jobs import CancelToken
+from docnook.llm import prompts
+from docnook.llm.gguf import GgufInfo, read_gguf
+from docnook.llm.models import ResolvedModel
+from docnook.llm.stops import StopScanner
+
+log = logging.getLogger("docnook.llm")
+log.addHandler(logging.NullHandler())
+_native_log = logging.getLogger("docnook.llm.llama_cpp")
+
+T = TypeVar("T")
+Emit = Callable[[str], None]
+Job = Callable[["LoadedModel", Emit, CancelToken], T]
+
+STATES = ("idle", "loading", "ready", "generating", "error")
+
+
+def _import_llama() -> Any:
+    try:
+        import llama_cpp
+    except (ImportError, OSError) as exc:
+        raise ModelError(
+            f"llama.cpp (llama-cpp-python) cannot be loaded: {exc}. Run DocNook's setup again."
+        ) from exc
+    _route_native_logs(llama_cpp)
+    return llama_cpp
+
+
+# -- llama.cpp's log -> Python logging -----------------------------------------------------
+
+# ggml_log_level: 1 debug, 2 info, 3 warn, 4 error, 5 continues the previous line.
+_LEVELS = {1: logging.DEBUG, 2: logging.DEBUG, 3: logging.INFO, 4: logging.WARNING}
+_recent_errors: collections.deque[str] = collections.deque(maxlen=8)
+_log_state = {"level": logging.DEBUG, "callback": None}
+
+
+def _route_native_logs(llama_cpp: Any) -> None:
+    """llama.cpp writes to stderr unless told otherwise; DocNook keeps its terminal and window
+    clean and sends those lines to `logging` (its warnings at INFO: they are about tuning, not
+    about the person's work). Error lines are also kept to explain a failed load."""
+    if _log_state["callback"] is not None:
+        return
+
+    @llama_cpp.llama_log_callback
+    def callback(level: int, text: bytes, user_data: Any) -> None:
+        line = text.decode("utf-8", errors="replace").rstrip()
+        py_level = _log_state["level"] if level == 5 else _LEVELS.get(level, logging.DEBUG)
+        _log_state["level"] = py_level
+        if level == 4 and line:
+            _recent_errors.append(line)
+        if line and _native_log.isEnabledFor(py_level):
+            _native_log.log(py_level, "%s", line)
+
+    _log_state["callback"] = callback  # kept alive: llama.cpp holds only a raw pointer
+    llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
+
+
+def _load_error(exc: BaseException) -> str:
+    """The most telling line llama.cpp logged about a failed load: the one with the reason
+    ("error loading model: key not found ...") rather than the final "failed to load"."""
+    lines = list(_recent_errors)
+    for line in lines:
+        if "error loading model:" in line:
+            return line.rsplit("error loading model:", 1)[1].strip().rstrip(".")
+    return (lines[-1] if lines else str(exc)).rstrip(".")
+
+
+# -- what the engine loads -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadSpec:
+    """A model file and the llama.cpp parameters to load it with."""
+
+    name: str
+    path: Path
+    sha256: str
+    n_gpu_layers: int = 0
+    n_ctx: int = 4096
+    n_threads: int = 0
+    n_batch: int = 512
+    flash_attn: bool = False
+    use_mmap: bool = True
+    use_mlock: bool = False
+
+    @classmethod
+    def from_settings(cls, model: ResolvedModel, settings: Settings) -> LoadSpec:
+        return cls(
+            name=model.name,
+            path=model.path,
+            sha256=model.sha256,
+            n_gpu_layers=settings.n_gpu_layers,
+            n_ctx=settings.n_ctx,
+            n_threads=settings.n_threads,
+            n_batch=settings.n_batch,
+            flash_attn=settings.flash_attn,
+            use_mmap=settings.use_mmap,
+            use_mlock=settings.use_mlock,
+        )
+
+    def same_model_except_threads(self, other: LoadSpec) -> bool:
+        return self.n_threads != other.n_threads and self == _with_threads(other, self.n_threads)
+
+
+def _with_threads(spec: LoadSpec, n_threads: int) -> LoadSpec:
+    values = {name: getattr(spec, name) for name in spec.__dataclass_fields__}
+    values["n_threads"] = n_threads
+    return LoadSpec(**values)
+
+
+@dataclass(frozen=True)
+class GpuInfo:
+    supports_offload: bool
+    devices: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"supports_offload": self.supports_offload, "devices": list(self.devices)}
+
+
+def gpu_info() -> GpuInfo:
+    """Whether this llama.cpp build can offload layers to a GPU, and the devices it sees."""
+    try:
+        llama_cpp = _import_llama()
+        supports = bool(llama_cpp.llama_supports_gpu_offload())
+    except ModelError:
+        return GpuInfo(False, [])
+    return GpuInfo(supports, _accelerator_names())
+
+
+def _accelerator_names() -> list[str]:
+    """Names of ggml's non-CPU devices (GPU, integrated GPU, accelerator)."""
+    try:
+        from llama_cpp import _ggml
+
+        lib = _ggml.libggml
+        lib.ggml_backend_dev_count.restype = ctypes.c_size_t
+        lib.ggml_backend_dev_get.restype = ctypes.c_void_p
+        lib.ggml_backend_dev_get.argtypes = [ctypes.c_size_t]
+        lib.ggml_backend_dev_type.restype = ctypes.c_int
+        lib.ggml_backend_dev_type.argtypes = [ctypes.c_void_p]
+        lib.ggml_backend_dev_description.restype = ctypes.c_char_p
+        lib.ggml_backend_dev_description.argtypes = [ctypes.c_void_p]
+        lib.ggml_backend_dev_name.restype = ctypes.c_char_p
+        lib.ggml_backend_dev_name.argtypes = [ctypes.c_void_p]
+        names = []
+        for i in range(lib.ggml_backend_dev_count()):
+            device = lib.ggml_backend_dev_get(i)
+            if lib.ggml_backend_dev_type(device) == 0:  # GGML_BACKEND_DEVICE_TYPE_CPU
+                continue
+            name = (lib.ggml_backend_dev_name(device) or b"").decode(errors="replace")
+            description = (lib.ggml_backend_dev_description(device) or b"").decode(errors="replace")
+            names.append(f"{name}: {description}" if description else name)
+        return names
+    except (ImportError, OSError, AttributeError):  # an internal module; only a nicety
+        return []
+
+
+@dataclass(frozen=True)
+class Generation:
+    text: str
+    prompt_tokens: int
+    cached_tokens: int  # prompt tokens found in the KV cache and not read again
+    tokens: int  # generated
+    finish: str  # "stop" (stop sequence), "eos" (end of text), "length" (max_tokens)
+    prefill_seconds: float  # until the first token was sampled
+    seconds: float
+
+
+# -- the model facade (worker thread only) -------------------------------------------------
+
+
+class LoadedModel:
+    """A loaded llama.cpp model. Only the engine's worker thread may call it."""
+
+    def __init__(self, spec: LoadSpec, info: GgufInfo) -> None:
+        llama_cpp = _import_llama()
+        self._llama_cpp = llama_cpp
+        self.spec = spec
+        self.info = info
+        trained = info.context_length
+        n_ctx = min(spec.n_ctx, trained) if trained > 0 else spec.n_ctx
+        n_batch = min(spec.n_batch, n_ctx)
+        threads = spec.n_threads or None  # None: llama-cpp-python picks from the CPU count
+        _recent_errors.clear()
+        try:
+            self.llama = llama_cpp.Llama(
+                model_path=str(spec.path),
+                n_gpu_layers=spec.n_gpu_layers,
+                n_ctx=n_ctx,
+                n_batch=n_batch,
+                n_ubatch=n_batch,
+                n_threads=threads,
+                n_threads_batch=threads,
+                flash_attn=spec.flash_attn,
+                use_mmap=spec.use_mmap,
+                use_mlock=spec.use_mlock,
+                # Sliding-window models (Gemma 3) otherwise drop the KV cells a reused prefix
+                # needs; the full-size cache keeps prefix reuse exact.
+                swa_full=True,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelError(
+                f"llama.cpp could not load the model {spec.path.name}: {_load_error(exc)}."
+            ) from exc
+        self.n_ctx = self.llama.n_ctx()
+        self.memo: dict[str, Any] = {}  # values derived from this model, computed once
+        self.vocab = self.llama._model.vocab
+        self._formatter = self._chat_formatter()
+
+    def _chat_formatter(self) -> Any:
+        template = self.info.chat_template
+        if template is None:
+            return None
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        model = self.llama._model
+        bos, eos = self.llama.token_bos(), self.llama.token_eos()
+        return Jinja2ChatFormatter(
+            template=template,
+            eos_token=model.token_get_text(eos) if eos != -1 else "",
+            bos_token=model.token_get_text(bos) if bos != -1 else "",
+        )
+
+    def close(self) -> None:
+        self.llama.close()
+
+    # -- text and tokens -----------------------------------------------------------------
+
+    @property
+    def style(self) -> prompts.PromptStyle:
+        return prompts.PromptStyle(
+            count=self.count,
+            n_ctx=self.n_ctx,
+            render_chat=self.render_chat if self._formatter is not None else None,
+        )
+
+    def render_chat(self, messages: list[dict[str, str]]) -> str:
+        try:
+            return str(self._formatter(messages=messages).prompt)
+        except Exception as exc:  # a template is a program from the model file: anything goes
+            raise ModelError(
+                f"The chat template of {self.spec.path.name} cannot be used: {exc}"
+            ) from exc
+
+    def tokenize(self, text: str, special: bool = False) -> list[int]:
+        """Tokens of a whole prompt, with the BOS token the model expects (once)."""
+        data = text.encode("utf-8")
+        add_bos = self.llama._model.add_bos_token()
+        if special and add_bos:
+            bos = self.llama.token_bos()
+            bos_text = self.llama._model.token_get_text(bos) if bos != -1 else ""
+            add_bos = not (bos_text and text.startswith(bos_text))  # template wrote it
+        return self.llama.tokenize(data, add_bos=add_bos, special=special)
+
+    def count(self, text: str) -> int:
+        return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    # -- the KV cache --------------------------------------------------------------------
+
+    def _prefill(self, tokens: Sequence[int], cancel: CancelToken) -> int:
+        """Evaluate `tokens`, reusing the longest prefix already in the KV cache; at least one
+        token is evaluated so the logits are fresh. Cancel is checked between batches.
+        Returns how many tokens were reused."""
+        llama = self.llama
+        if len(tokens) >= self.n_ctx:
+            raise ModelError(
+                f"The prompt ({len(tokens)} tokens) does not fit the context ({self.n_ctx})."
+            )
+        cached = llama.n_tokens
+        limit = min(cached, len(tokens) - 1)
+        reused = 0
+        if limit > 0:
+            held = llama.input_ids[:limit]
+            wanted = np.asarray(tokens[:limit], dtype=held.dtype)
+            differ = np.flatnonzero(held != wanted)
+            reused = int(differ[0]) if differ.size else limit
+        if reused < cached and (reused == 0 or not llama._ctx.kv_cache_seq_rm(-1, reused, -1)):
+            reused = 0
+            llama.reset()
+            llama._ctx.kv_cache_clear()
+        llama.n_tokens = reused
+        rest = list(tokens[reused:])
+        step = max(1, llama.n_batch)
+        for start in range(0, len(rest), step):
+            cancel.raise_if_cancelled()
+            llama.eval(rest[start : start + step])
+        return reused
+
+    # -- generation ----------------------------------------------------------------------
+
+    def stream(self, prompt: prompts.Prompt, emit: Emit, cancel: CancelToken) -> Generation:
+        """Complete `prompt`, emitting text as it is generated; stops at a stop sequence, the
+        end of text, `max_tokens`, or the end of the context."""
+        started = time.perf_counter()
+        tokens = self.tokenize(prompt.text, special=prompt.special)
+        cached = self._prefill(tokens, cancel)
+        room = self.n_ctx - len(tokens)
+        limit = max(0, min(prompt.max_tokens, room))
+        sampling = prompt.sampling
+        scanner = StopScanner(prompt.stop)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        out: list[str] = []
+        count, finish = 0, "length"
+        first_at: float | None = None
+        is_eog = self._llama_cpp.llama_vocab_is_eog
+        generator = self.llama.generate(
+            tokens,
+            temp=sampling.temperature,
+            top_k=sampling.top_k,
+            top_p=sampling.top_p,
+            min_p=sampling.min_p,
+            repeat_penalty=sampling.repeat_penalty,
+        )
+        with contextlib.closing(generator):
+            for token in generator if limit else ():
+                if first_at is None:
+                    first_at = time.perf_counter()
+                if is_eog(self.vocab, token):
+                    finish = "eos"
+                    break
+                count += 1
+                text = scanner.feed(decoder.decode(self.llama.detokenize([token])))
+                if text:
+                    out.append(text)
+                    emit(text)
+                if scanner.stopped:
+                    finish = "stop"
+                    break
+                if count >= limit:
+                    break
+                cancel.raise_if_cancelled()
+        if not scanner.stopped:
+            tail = scanner.feed(decoder.decode(b"", final=True)) + scanner.flush()
+            if tail:
+                out.append(tail)
+                emit(tail)
+        ended = time.perf_counter()
+        return Generation(
+            text="".join(out),
+            prompt_tokens=len(tokens),
+            cached_tokens=cached,
+            tokens=count,
+            finish=finish,
+            prefill_seconds=(first_at or ended) - started,
+            seconds=ended - started,
+        )
+
+    def label_logprobs(
+        self,
+        prompt: prompts.Prompt,
+        labels: Mapping[str, Sequence[str]],
+        cancel: CancelToken,
+    ) -> dict[str, float]:
+        """log P(label | prompt) for each label, from the model's own next-token distribution.
+        A label written several ways (" positive", "Positive") sums its variants; a variant of
+        several tokens multiplies their probabilities, read one token at a time."""
+        tokens = self.tokenize(prompt.text, special=prompt.special)
+        self._prefill(tokens, cancel)
+        base = self.llama.n_tokens
+        first = self._logprobs()
+        scores: dict[str, float] = {}
+        for label, variants in labels.items():
+            values = []
+            for variant in variants:
+                ids = self.llama.tokenize(variant.encode("utf-8"), add_bos=False, special=False)
+                if not ids:
+                    continue
+                total = float(first[ids[0]])
+                for i in range(1, len(ids)):
+                    if base + i >= self.n_ctx:
+                        break
+                    self.llama.eval([ids[i - 1]])
+                    total += float(self._logprobs()[ids[i]])
+                if len(ids) > 1:
+                    self._rewind(base)
+                values.append(total)
+            scores[label] = float(np.logaddexp.reduce(values)) if values else float("-inf")
+        return scores
+
+    def _logprobs(self) -> np.ndarray:
+        pointer = self.llama._ctx.get_logits_ith(-1)
+        logits = np.ctypeslib.as_array(pointer, shape=(self.llama.n_vocab(),)).astype(np.float64)
+        return logits - np.logaddexp.reduce(logits)
+
+    def _rewind(self, n_tokens: int) -> None:
+        if not self.llama._ctx.kv_cache_seq_rm(-1, n_tokens, -1):
+            n_tokens = 0
+            self.llama.reset()
+        self.llama.n_tokens = n_tokens
+        self.llama._requires_eval = True  # the logits no longer belong to the last token
+
+    def set_threads(self, n_threads: int) -> None:
+        import multiprocessing
+
+        generation = n_threads or max(multiprocessing.cpu_count() // 2, 1)
+        batch = n_threads or multiprocessing.cpu_count()
+        self.llama._ctx.set_n_threads(generation, batch)
+        self.llama.n_threads, self.llama.n_threads_batch = generation, batch
+
+
+# -- the engine ----------------------------------------------------------------------------
+
+_DONE = object()
+
+
+@dataclass
+class _Work:
+    run: Callable[[], Any]
+    future: Future
+    after: Callable[[], None] = lambda: None
+
+
+class Engine:
+    """Owns the one `LoadedModel`; runs jobs on its worker thread, one at a time."""
+
+    def __init__(self, loader: Callable[[LoadSpec, GgufInfo], Any] | None = None) -> None:
+        # `loader` makes the model from a checked file; tests pass a fake, the product never.
+        self._loader = loader or LoadedModel
+        self._queue: queue.Queue[_Work | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._state = "idle"
+        self._model: LoadedModel | None = None
+        self._last_error: str | None = None
+        self._active: set[CancelToken] = set()
+        self._closed = False
+        self._thread = threading.Thread(target=self._work, name="docnook-engine", daemon=True)
+        self._thread.start()
+
+    # -- what callers see ----------------------------------------------------------------
+
+    @property
+    def state(self) -> str:
+        """idle (nothing loaded yet), loading, ready, generating, or error (the last load
+        failed and no model is loaded)."""
+        with self._lock:
+            return self._state
+
+    @property
+    def loaded(self) -> LoadSpec | None:
+        with self._lock:
+            return self._model.spec if self._model is not None else None
+
+    @property
+    def last_error(self) -> str | None:
+        with self._lock:
+            return self._last_error
+
+    def load(self, spec: LoadSpec) -> None:
+        """Load `spec` on the worker and wait. On failure raise ModelError; the model loaded
+        before (if any) is still loaded and usable."""
+        self._submit(lambda: self._load(spec)).result()
+
+    def run(
+        self,
+        job: Job[T],
+        on_token: Callable[[str], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> T:
+        """Run `job(model, emit, cancel)` on the worker and wait for its result. Text passed
+        to `emit` reaches `on_token` on this (the calling) thread. If `on_token` raises, the
+        job is cancelled and the error re-raised once the engine is free again."""
+        cancel = cancel or CancelToken()
+        pieces: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        with self._lock:
+            self._active.add(cancel)
+        try:
+            future = self._submit(
+                lambda: self._run_job(job, pieces.put, cancel), after=lambda: pieces.put(_DONE)
+            )
+            failure: BaseException | None = None
+            while True:
+                try:
+                    item = pieces.get()
+                except BaseException as exc:  # KeyboardInterrupt while waiting
+                    if failure is not None:
+                        raise  # a second one: stop waiting for the job to wind down
+                    cancel.cancel()
+                    failure = exc
+                    continue
+                if item is _DONE:
+                    break
+                if on_token is not None and failure is None:
+                    try:
+                        on_token(item)
+                    except BaseException as exc:
+                        failure = exc
+                        cancel.cancel()
+            if failure is not None:
+                raise failure
+            return future.result()
+        finally:
+            with self._lock:
+                self._active.discard(cancel)
+
+    def close(self) -> None:
+        """Cancel what runs, free the model and stop the worker. Idempotent."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            for token in self._active:
+                token.cancel()
+        self._queue.put(None)
+        if threading.current_thread() is not self._thread:
+            self._thread.join()
+
+    # -- the worker ------------------------------------------------------------------------
+
+    def _submit(self, run: Callable[[], Any], after: Callable[[], None] = lambda: None) -> Future:
+        future: Future = Future()
+        with self._lock:
+            if self._closed:
+                raise ModelError("The language model engine has been closed.")
+            self._queue.put(_Work(run, future, after))
+        return future
+
+    def _work(self) -> None:
+        while True:
+            work = self._queue.get()
+            if work is None:
+                break
+            try:
+                if work.future.set_running_or_notify_cancel():
+                    try:
+                        work.future.set_result(work.run())
+                    except BaseException as exc:
+                        work.future.set_exception(exc)
+            finally:
+                work.after()
+        # Jobs queued behind close() are refused, never left waiting.
+        while True:
+            try:
+                work = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if work is not None:
+                work.future.set_exception(ModelError("The language model engine has been closed."))
+                work.after()
+        with self._lock:
+            model, self._model = self._model, None
+            self._state = "idle"
+        if model is not None:
+            model.close()
+
+    def _set_state(self, state: str) -> None:
+        with self._lock:
+            self._state = state
+
+    def _run_job(self, job: Job[T], emit: Emit, cancel: CancelToken) -> T:
+        with self._lock:
+            model = self._model
+            error = self._last_error
+        if model is None:
+            raise ModelError(error or "No language model is loaded.")
+        cancel.raise_if_cancelled()
+        self._set_state("generating")
+        try:
+            return job(model, emit, cancel)
+        except Cancelled:
+            raise
+        except MemoryError as exc:
+            raise ModelError("The language model ran out of memory.") from exc
+        except RuntimeError as exc:  # llama_decode failures surface as RuntimeError
+            raise ModelError(f"The language model failed: {exc}.") from exc
+        finally:
+            self._set_state("ready")
+
+    def _load(self, spec: LoadSpec) -> None:
+        with self._lock:
+            current = self._model
+        if current is not None and current.spec == spec:
+            return
+        if current is not None and spec.same_model_except_threads(current.spec):
+            current.set_threads(spec.n_threads)
+            current.spec = spec
+            return
+        try:
+            info = read_gguf(spec.path)  # fails fast, before the current model is let go
+        except ModelError as exc:
+            self._failed(str(exc), keep=current is not None)
+            raise self._with_note(exc, current) from None
+        self._set_state("loading")
+        if current is not None:
+            with self._lock:
+                self._model = None
+            current.close()
+        try:
+            model = self._loader(spec, info)
+        except ModelError as exc:
+            restored = self._restore(current.spec if current is not None else None)
+            self._failed(str(exc), keep=restored)
+            raise self._with_note(exc, current if restored else None) from None
+        with self._lock:
+            self._model = model
+            self._state = "ready"
+            self._last_error = None
+        log.info("loaded %s (n_ctx=%d)", spec.path.name, model.n_ctx)
+
+    def _restore(self, previous: LoadSpec | None) -> bool:
+        if previous is None:
+            return False
+        try:
+            model = self._loader(previous, read_gguf(previous.path))
+        except ModelError:
+            log.exception("the previous model could not be loaded again")
+            return False
+        with self._lock:
+            self._model = model
+        return True
+
+    def _failed(self, message: str, keep: bool) -> None:
+        with self._lock:
+            self._last_error = message
+            self._state = "ready" if keep else "error"
+
+    @staticmethod
+    def _with_note(exc: ModelError, kept: LoadedModel | None) -> ModelError:
+        if kept is None:
+            return exc
+        return ModelError(f"{exc} The previous model ({kept.spec.name}) is still in use.")

@@ -1,0 +1,343 @@
+"""The prompts, for two kinds of model.
+
+A base model (the bundled Gemma 3 270M) has no chat template: it continues text. Its prompts are
+plain documents that end where the wanted text begins ("Answer:", "Summary:", "Sentiment:"),
+with a worked example first where that steers a small model (few-shot), and stop sequences that
+end the completion where the example's would end. An instruct model whose GGUF carries a chat
+template gets a user message rendered through that template instead.
+
+Every prompt is built against a token budget counted with the model's own tokenizer (the
+`PromptStyle.count` function), so it always fits the context with room for the answer.
+Everything here is pure: no llama.cpp, no SQLite; unit tests drive it with a fake tokenizer.
+Fixed text comes first in each prompt and the variable part last, so llama.cpp's KV cache reuses
+the instructions and examples from one request to the next.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+# Bumped whenever a prompt's wording changes, so cached analyses made with the old one expire.
+SUMMARY_VERSION = "summary-1"
+SENTIMENT_VERSION = "sentiment-1"
+
+LABELS = ("positive", "neutral", "negative")
+MARGIN = 8  # tokens of slack: counts of joined pieces can differ by a token at the seams
+
+
+@dataclass(frozen=True)
+class Sampling:
+    temperature: float = 0.0  # greedy: the same question over the same sources, the same answer
+    top_k: int = 40
+    top_p: float = 0.95
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1  # small models loop without it
+
+
+@dataclass(frozen=True)
+class Prompt:
+    text: str
+    stop: tuple[str, ...] = ()
+    max_tokens: int = 256
+    special: bool = False  # parse special tokens (<start_of_turn>...) written by a chat template
+    sampling: Sampling = Sampling()
+
+
+@dataclass(frozen=True)
+class PromptStyle:
+    """How to talk to the loaded model."""
+
+    count: Callable[[str], int]  # tokens of a text, with the model's tokenizer
+    n_ctx: int
+    render_chat: Callable[[list[dict[str, str]]], str] | None = None  # None: a base model
+
+    @property
+    def chat(self) -> bool:
+        return self.render_chat is not None
+
+    def user_turn(self, content: str) -> str:
+        assert self.render_chat is not None
+        return self.render_chat([{"role": "user", "content": content}])
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A passage offered to the model as a numbered source."""
+
+    key: int  # the chunk id: identifies the passage across requests
+    title: str
+    page_start: int
+    page_end: int
+    text: str
+
+
+def page_label(page_start: int, page_end: int) -> str:
+    return f"p. {page_start}" if page_start == page_end else f"pp. {page_start}-{page_end}"
+
+
+# -- asking -------------------------------------------------------------------------------
+
+ASK_INSTRUCTION = (
+    "Answer the question from the numbered sources. Cite the source of each fact with its "
+    "number in brackets, like [1]. If the sources do not contain the answer, say that they "
+    "do not."
+)
+_ASK_EXAMPLE = """Source [1] (Kitchen guide, p. 4):
+Water boils at 100 degrees Celsius at sea level. At high altitude it boils at a lower temperature.
+
+Source [2] (Kitchen guide, p. 9):
+Bread dough should rest for one hour before baking.
+
+Question: At what temperature does water boil at sea level?
+Answer: Water boils at 100 degrees Celsius at sea level [1].
+
+Question: How long should bread dough rest?
+Answer: Bread dough should rest for one hour before baking [2].
+"""
+EXAMPLE_MIN_CTX = 1024
+_ASK_STOPS = ("\n\n", "\nQuestion:", "\nSource [")
+
+
+def _source_block(n: int, source: SourceText, chat: bool) -> str:
+    where = f"{source.title}, {page_label(source.page_start, source.page_end)}"
+    text = " ".join(source.text.split())
+    return f"[{n}] ({where}):\n{text}" if chat else f"Source [{n}] ({where}):\n{text}"
+
+
+def _ask_text(style: PromptStyle, question: str, sources: Sequence[SourceText]) -> str:
+    blocks = "\n\n".join(_source_block(n, s, style.chat) for n, s in enumerate(sources, 1))
+    question = " ".join(question.split())
+    if style.chat:
+        return style.user_turn(f"{ASK_INSTRUCTION}\n\nSources:\n\n{blocks}\n\nQuestion: {question}")
+    # The worked example teaches a base model to cite; a small context needs the room.
+    example = f"{_ASK_EXAMPLE}\n" if style.n_ctx >= EXAMPLE_MIN_CTX else ""
+    return f"{ASK_INSTRUCTION}\n\n{example}{blocks}\n\nQuestion: {question}\nAnswer:"
+
+
+def answer_tokens(n_ctx: int) -> int:
+    """Room kept for the answer: a few sentences, less on a tiny context."""
+    return max(32, min(256, n_ctx // 8))
+
+
+def ask_prompt(
+    style: PromptStyle,
+    question: str,
+    candidates: Sequence[SourceText],
+    previous: Sequence[int] = (),
+) -> tuple[Prompt, list[SourceText]]:
+    """The question with as many sources as fit, most relevant first, and the sources used in
+    the order they are numbered. Sources that were in the `previous` prompt (by key) keep
+    their numbers' order at the front, so a follow-up shares the longest possible prefix with
+    the prompt before it and llama.cpp skips re-reading it."""
+    max_tokens = answer_tokens(style.n_ctx)
+    budget = style.n_ctx - max_tokens - MARGIN
+    chosen: list[SourceText] = []
+    for source in candidates:
+        trial = [*chosen, source]
+        if style.count(_ask_text(style, question, trial)) <= budget:
+            chosen = trial
+            continue
+        room = budget - style.count(_ask_text(style, question, chosen))
+        if room >= 48:  # a useful part of the passage still fits: keep its beginning
+            cut = _truncate(source.text, room - 24, style.count)
+            if cut:
+                chosen.append(_replace_text(source, cut))
+        break
+    ordered = order_for_cache(chosen, previous)
+    text = _ask_text(style, question, ordered)
+    while ordered and style.count(text) > budget:
+        ordered = ordered[:-1]
+        text = _ask_text(style, question, ordered)
+    stops = () if style.chat else _ASK_STOPS
+    prompt = Prompt(text, stops, max_tokens, special=style.chat)
+    return prompt, ordered
+
+
+def order_for_cache(chosen: Sequence[SourceText], previous: Sequence[int]) -> list[SourceText]:
+    """`chosen`, with the ones also in `previous` first, in the previous order."""
+    rank = {key: i for i, key in enumerate(previous)}
+    kept = sorted((s for s in chosen if s.key in rank), key=lambda s: rank[s.key])
+    return kept + [s for s in chosen if s.key not in rank]
+
+
+def _replace_text(source: SourceText, text: str) -> SourceText:
+    return SourceText(source.key, source.title, source.page_start, source.page_end, text)
+
+
+def _truncate(text: str, tokens: int, count: Callable[[str], int]) -> str:
+    """The longest start of `text`, cut at a word, that is at most `tokens` long."""
+    if tokens <= 0:
+        return ""
+    if count(text) <= tokens:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # binary search on characters; the count is monotone enough
+        mid = (low + high + 1) // 2
+        if count(text[:mid]) <= tokens:
+            low = mid
+        else:
+            high = mid - 1
+    cut = text[:low]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > len(cut) // 2 else cut).rstrip()
+
+
+# -- summaries ----------------------------------------------------------------------------
+
+_SUMMARY_STOPS = ("\n\n", "\nText:")
+
+
+def summary_tokens(n_ctx: int, final: bool) -> int:
+    """Length of a partial summary (map step) and of the final one."""
+    return max(32, min(256 if final else 128, n_ctx // (6 if final else 8)))
+
+
+def summary_prompt(style: PromptStyle, text: str, final: bool, parts: bool = False) -> Prompt:
+    """Summarise `text`; `parts` says it is made of summaries of consecutive parts."""
+    max_tokens = summary_tokens(style.n_ctx, final)
+    text = text.strip()
+    if style.chat:
+        ask = (
+            "These are summaries of consecutive parts of one document. Combine them into one "
+            "summary of the whole document"
+            if parts
+            else "Summarize the following text"
+        )
+        body = style.user_turn(f"{ask} in a few sentences. Reply with the summary only.\n\n{text}")
+        return Prompt(body, (), max_tokens, special=True)
+    # No worked example: the 270M model copies an example's summary instead of writing one.
+    # Asked plainly it mostly keeps the text's leading sentences, which is at least faithful.
+    lead = "These are summaries of consecutive parts of one document." if parts else "Text:"
+    return Prompt(
+        f"Write a short summary of the text.\n\n{lead}\n{text}\n\nSummary:",
+        _SUMMARY_STOPS,
+        max_tokens,
+    )
+
+
+def summary_window(style: PromptStyle, final: bool) -> int:
+    """Tokens of text one summary prompt can hold."""
+    empty = summary_prompt(style, "", final, parts=True)
+    return style.n_ctx - style.count(empty.text) - empty.max_tokens - MARGIN
+
+
+def trim_to_sentence(text: str) -> str:
+    """Text cut off by the token limit, ended at its last full sentence when it has one."""
+    text = text.strip()
+    if not text or text[-1] in ".!?…\"')]":
+        return text
+    ends = [m.end() for m in re.finditer(r"[.!?…](?=\s|$)", text)]
+    return text[: ends[-1]] if ends and ends[-1] > len(text) // 3 else text
+
+
+# -- sentiment ----------------------------------------------------------------------------
+
+_SENTIMENT_EXAMPLES = """Classify the sentiment of each text as positive, neutral or negative. \
+Factual or technical text with no opinion is neutral.
+
+Text: The meeting is scheduled for Tuesday at 10 am in room 4.
+Sentiment: neutral
+
+Text: Terrible experience. It broke after one day and nobody answered my complaints.
+Sentiment: negative
+
+Text: The function returns a list of the file names in the directory, sorted alphabetically.
+Sentiment: neutral
+
+Text: I loved this product. It works perfectly and the support team was wonderful.
+Sentiment: positive
+
+Text: The harbor was built in 1871 and has three piers.
+Sentiment: neutral
+
+"""
+# Texts with no content: what the model answers for them is its bias towards each label, which
+# `calibrate` divides out (contextual calibration, Zhao et al. 2021, "Calibrate Before Use").
+# Without it the 270M model calls nearly every factual page positive.
+CONTENT_FREE = ("N/A", "", "[MASK]")
+_SENTIMENT_QUESTION = (
+    "What is the sentiment of this text? Reply with one word: positive, neutral or negative."
+)
+
+
+def sentiment_prompt(style: PromptStyle, text: str) -> Prompt:
+    """A prompt whose next token is the label; scored, never generated."""
+    text = " ".join(text.split())
+    if style.chat:
+        return Prompt(style.user_turn(f"{_SENTIMENT_QUESTION}\n\nText: {text}"), special=True)
+    return Prompt(f"{_SENTIMENT_EXAMPLES}Text: {text}\nSentiment:")
+
+
+def label_variants(style: PromptStyle) -> dict[str, tuple[str, ...]]:
+    """How each label may be written as the next token: after "Sentiment:" a base model writes
+    " positive"; a chat model starts its reply with "Positive" or "positive"."""
+    if style.chat:
+        return {label: (label, label.capitalize(), " " + label) for label in LABELS}
+    return {label: (" " + label,) for label in LABELS}
+
+
+def sentiment_window(style: PromptStyle) -> int:
+    """Tokens of text one sentiment prompt can hold (a page longer than this is split)."""
+    room = style.n_ctx - style.count(sentiment_prompt(style, "").text) - MARGIN
+    return max(16, min(room, 768))
+
+
+def calibrate(probabilities: dict[str, float], prior: dict[str, float]) -> dict[str, float]:
+    """Probabilities divided by the model's bias `prior` (its answer for content-free text)
+    and normalised again."""
+    weights = {k: p / max(prior.get(k, 1.0), 1e-6) for k, p in probabilities.items()}
+    total = sum(weights.values()) or 1.0
+    return {k: w / total for k, w in weights.items()}
+
+
+def normalise(logprobs: dict[str, float]) -> dict[str, float]:
+    """Probabilities over the labels from their log-probabilities (a softmax)."""
+    top = max(logprobs.values())
+    weights = {k: math.exp(v - top) for k, v in logprobs.items()}
+    total = sum(weights.values())
+    return {k: w / total for k, w in weights.items()}
+
+
+# -- splitting text to fit ----------------------------------------------------------------
+
+
+def split_to_budget(text: str, tokens: int, count: Callable[[str], int]) -> list[str]:
+    """`text` in consecutive pieces of at most `tokens` tokens, cut between words (a single
+    character is never cut, so a piece may exceed a budget below one character's tokens)."""
+    text = text.strip()
+    if not text:
+        return []
+    if len(text) == 1 or count(text) <= tokens:
+        return [text]
+    middle = len(text) // 2
+    cut = text.rfind(" ", 0, middle)
+    if cut <= 0:
+        cut = text.find(" ", middle)
+    if cut <= 0:
+        cut = middle  # one very long "word": cut it anyway
+    head = split_to_budget(text[:cut], tokens, count)
+    return head + split_to_budget(text[cut:], tokens, count)
+
+
+def group_to_budget(
+    texts: Sequence[str], tokens: int, count: Callable[[str], int], joiner: str = "\n\n"
+) -> list[str]:
+    """Consecutive `texts` packed into as few groups of at most `tokens` tokens as they fit."""
+    joiner_tokens = max(1, count(joiner)) if joiner.strip() else 1
+    groups: list[str] = []
+    current: list[str] = []
+    used = 0
+    for text in texts:
+        for piece in split_to_budget(text, tokens, count):
+            size = count(piece)
+            if current and used + joiner_tokens + size > tokens:
+                groups.append(joiner.join(current))
+                current, used = [], 0
+            used += size + (joiner_tokens if current else 0)
+            current.append(piece)
+    if current:
+        groups.append(joiner.join(current))
+    return groups

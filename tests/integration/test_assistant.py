@@ -1,0 +1,303 @@
+"""The assistant service on real PDFs made here, with the real bundled model and embedder."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from docnook import paths
+from docnook.assistant import Assistant, TaskProgress
+from docnook.config import Settings, load_settings
+from docnook.errors import Cancelled, InputError, ModelError
+from docnook.jobs import CancelToken
+from docnook.library import Library
+from gguf_tools import with_metadata
+from pdfmaker import make_pdf
+
+pytestmark = pytest.mark.slow
+
+N_CTX = 1024  # small contexts and one thread keep these tests quick on a shared machine
+TEMPLATE = (
+    "{{ bos_token }}{% for message in messages %}<start_of_turn>{{ message['role'] }}\n"
+    "{{ message['content'] | trim }}<end_of_turn>\n{% endfor %}"
+    "{% if add_generation_prompt %}<start_of_turn>model\n{% endif %}"
+)
+
+# Long enough pages that each is its own chunk, so a citation can only be right by page.
+HANDBOOK = [
+    "Opening hours. The museum of Eldvik opens at nine in the morning and closes at five in "
+    "the afternoon from Tuesday to Sunday. On Mondays the museum is closed for cleaning. "
+    "Groups of more than ten visitors should book a guided tour at the front desk. " * 2,
+    "Tickets. Adults pay twelve crowns for a ticket, children under twelve enter for free, "
+    "and students pay half price with a valid card. Tickets can be bought at the entrance "
+    "or at the tourist office near the ferry terminal. " * 2,
+    "The lighthouse. The old lighthouse was kept by Marta Olsen, who lit its whale oil lamp "
+    "every night for forty years, from 1881 to 1921. Her logbooks, in which she recorded "
+    "every passing ship and every storm, are shown in the lighthouse room. " * 2,
+    "The harbor. The harbor of Eldvik was built in 1871 by the merchant guild. It has three "
+    "piers of granite, and in 1923 a storm destroyed the northern pier, which the guild "
+    "rebuilt in stone the following summer. " * 2,
+]
+HAPPY = [
+    "What a wonderful, joyful festival! Everyone loved the brilliant music, the food was "
+    "delicious and the children laughed all day. We are so happy and grateful.",
+    "The best holiday of my life: kind people, beautiful beaches and perfect sunny weather. "
+    "I loved every minute and cannot wait to come back.",
+]
+SAD = [
+    "A terrible disaster. The project failed, the customers are furious, money was lost, "
+    "and everyone is miserable and angry about the awful mistakes.",
+    "The worst trip ever: the hotel was filthy, the staff were rude and the food made us "
+    "sick. I hated every minute and will never go back.",
+]
+
+
+def _long_document() -> list[str]:
+    """Twelve pages about different towns: several times the 512-token context of the test."""
+    towns = ["Alder", "Birch", "Cedar", "Dunmore", "Elm", "Fenwick"] * 2
+    return [
+        f"Chapter {i}. The town of {town} lies on a river and is known for its {i * 3} mills. "
+        f"Its market opens every {['Monday', 'Friday', 'Sunday'][i % 3]}, and its council "
+        f"meets in a hall built in {1800 + i * 7}. Farmers bring wool, grain and cheese; "
+        f"the school teaches {i + 40} children; a bridge of {i + 2} arches crosses the river. " * 2
+        for i, town in enumerate(towns, 1)
+    ]
+
+
+@pytest.fixture(scope="module")
+def library_dir(tmp_path_factory: pytest.TempPathFactory, embedder) -> tuple[Path, dict]:
+    root = tmp_path_factory.mktemp("assistant")
+    pdfs = root / "pdfs"
+    make_pdf(pdfs / "handbook.pdf", HANDBOOK, title="Eldvik museum handbook")
+    make_pdf(pdfs / "happy.pdf", HAPPY, title="Festival letters")
+    make_pdf(pdfs / "sad.pdf", SAD, title="Complaints")
+    make_pdf(pdfs / "towns.pdf", _long_document(), title="Twelve towns")
+    data = root / "data"
+    with Library(data, embedder) as library:
+        report = library.index([pdfs])
+        assert report.failed == 0
+        ids = {Path(r.path).stem: r.id for r in library.documents()}
+    return data, ids
+
+
+@pytest.fixture(scope="module")
+def assistant(library_dir, embedder):
+    data, _ = library_dir
+    assistant = Assistant(data, embedder)
+    assistant.apply_settings(Settings(n_ctx=N_CTX, n_threads=1))
+    yield assistant
+    assistant.close()
+
+
+def test_ask_streams_and_cites_the_page_that_answers(assistant: Assistant, library_dir) -> None:
+    _, ids = library_dir
+    pieces: list[str] = []
+    answer = assistant.ask("Who kept the old lighthouse?", on_token=pieces.append)
+    assert answer.found
+    assert len(pieces) >= 2 and "".join(pieces).strip()
+    assert "Marta" in answer.answer or "Olsen" in answer.answer
+    cited = [(c.document_id, c.page) for c in answer.citations]
+    assert (ids["handbook"], 3) in cited
+    first = answer.citations[0]
+    assert (first.document_id, first.page, first.n) == (ids["handbook"], 3, 1)
+    assert f"[{first.n}]" in answer.answer  # the final text carries its (checked) markers
+    data = answer.as_json()
+    assert set(data) == {"answer", "found", "citations"}
+    assert set(data["citations"][0]) == {"n", "path", "title", "page"}
+    assert data["citations"][0]["path"].endswith("handbook.pdf")
+    json.dumps(data)
+
+
+def test_ask_within_one_document(assistant: Assistant, library_dir) -> None:
+    _, ids = library_dir
+    answer = assistant.ask("When was the harbor built?", document_ids=[ids["handbook"]])
+    assert answer.found
+    assert {c.document_id for c in answer.citations} == {ids["handbook"]}
+    assert 4 in [c.page for c in answer.citations]
+    with pytest.raises(InputError):
+        assistant.ask("When was the harbor built?", document_ids=[9999])
+
+
+def test_nothing_relevant_is_said_without_asking_the_model(library_dir, embedder) -> None:
+    data, _ = library_dir
+    fresh = Assistant(data, embedder)
+    try:
+        pieces: list[str] = []
+        answer = fresh.ask("What is the capital of Mongolia?", on_token=pieces.append)
+        assert not answer.found
+        assert answer.citations == [] and pieces == []
+        assert "nothing" in answer.answer.lower()
+        assert fresh.engine_state() == "idle"  # the model was never even loaded
+    finally:
+        fresh.close()
+
+
+def test_follow_up_on_the_same_sources_reuses_the_prompt(assistant: Assistant) -> None:
+    assistant.ask("How much does a ticket cost for adults?")
+    first = assistant.last_generation
+    assistant.ask("How much does an adult ticket cost?")
+    follow = assistant.last_generation
+    assert first is not None and follow is not None
+    # The same sources in the same order: only the question is read again. (The time this
+    # saves is measured by benchmarks/bench_generation.py, not asserted on a busy machine.)
+    assert follow.cached_tokens > 0.7 * follow.prompt_tokens
+    assert follow.prompt_tokens - follow.cached_tokens < 32
+
+
+def test_cancel_an_answer_then_ask_again(assistant: Assistant) -> None:
+    cancel = CancelToken()
+    pieces: list[str] = []
+
+    def on_token(text: str) -> None:
+        pieces.append(text)
+        cancel.cancel()
+
+    with pytest.raises(Cancelled):
+        assistant.ask("What happened to the northern pier?", on_token=on_token, cancel=cancel)
+    assert 1 <= len(pieces) <= 4  # the worker may be a token or two ahead of the callback
+    assert assistant.engine_state() == "ready"
+    assert assistant.ask("What happened to the northern pier?").found
+
+
+def test_sentiment_of_clearly_positive_and_negative_documents(
+    assistant: Assistant, library_dir
+) -> None:
+    _, ids = library_dir
+    steps: list[TaskProgress] = []
+    happy = assistant.sentiment(ids["happy"], progress=steps.append)
+    sad = assistant.sentiment(ids["sad"])
+    assert happy.label == "positive" and sad.label == "negative"
+    assert [p.page for p in happy.pages] == [1, 2]
+    for page in happy.pages:
+        assert page.scores["positive"] > page.scores["negative"]
+    for page in sad.pages:
+        assert page.scores["negative"] > page.scores["positive"]
+    for result in (happy, sad):
+        assert sum(result.scores.values()) == pytest.approx(1.0)
+        assert set(result.scores) == {"positive", "neutral", "negative"}
+    assert steps[-1].done == steps[-1].total == 2
+    data = happy.as_json()
+    assert set(data) == {"label", "scores", "pages"}
+    assert set(data["pages"][0]) == {"page", "label", "scores"}
+    # cached: the same answer, instantly, without the model
+    assert assistant.cached_sentiment(ids["happy"]) is not None
+    again = assistant.sentiment(ids["happy"])
+    assert again.cached and again.as_json() == happy.as_json()
+
+
+def test_summary_of_a_long_document_within_a_small_context(library_dir, embedder) -> None:
+    data, ids = library_dir
+    small = Assistant(data, embedder)
+    try:
+        small.apply_settings(Settings(n_ctx=512, n_threads=1))
+        steps: list[TaskProgress] = []
+        pieces: list[str] = []
+        summary = small.summarize(ids["towns"], on_token=pieces.append, progress=steps.append)
+        assert not summary.cached and summary.summary.strip()
+        assert "".join(pieces).strip() == summary.summary
+        assert steps[-1].done == steps[-1].total >= 3  # map steps and a reduce
+        assert len(steps) >= 4
+        # every prompt fitted: the engine refuses one that does not (tested with the engine)
+        started = time.monotonic()
+        again = small.summarize(ids["towns"])
+        assert again.cached and again.summary == summary.summary
+        assert time.monotonic() - started < 1.0
+        assert small.cached_summary(ids["towns"]) == again
+        assert small.cached_summary(ids["handbook"]) is None
+    finally:
+        small.close()
+
+
+def test_a_cancelled_summary_leaves_nothing_in_the_cache(assistant: Assistant, library_dir) -> None:
+    _, ids = library_dir
+    cancel = CancelToken()
+    steps: list[TaskProgress] = []
+
+    def progress(step: TaskProgress) -> None:
+        steps.append(step)
+        if step.done >= 1:
+            cancel.cancel()
+
+    small_ctx = assistant.settings.replace(n_ctx=512)
+    assistant.apply_settings(small_ctx)
+    try:
+        with pytest.raises(Cancelled):
+            assistant.summarize(ids["handbook"], progress=progress, cancel=cancel)
+        assert steps[-1].done < steps[-1].total
+        assert assistant.cached_summary(ids["handbook"]) is None
+    finally:
+        assistant.apply_settings(small_ctx.replace(n_ctx=N_CTX))
+
+
+def test_models_add_use_and_a_broken_model_keeps_the_previous(
+    assistant: Assistant, library_dir, tmp_path: Path
+) -> None:
+    data, _ = library_dir
+    (default,) = [m for m in assistant.models() if m.is_default]
+    assert (default.name, default.architecture, default.in_use) == ("default", "gemma3", True)
+    assert default.parameters > 200_000_000 and default.layers == 18
+    assert default.quantization == "Q4_K_M" and not default.has_chat_template
+    assert default.context_length == 32768
+
+    chat = with_metadata(
+        Path(default.path), tmp_path / "gemma-chat.gguf", {"tokenizer.chat_template": TEMPLATE}
+    )
+    added = assistant.add_model(chat)
+    assert added.name == "gemma-chat" and added.has_chat_template and not added.in_use
+    assert [m.name for m in assistant.models()] == ["default", "gemma-chat"]
+
+    assistant.use_model("gemma-chat")
+    assert assistant.settings.model == "gemma-chat"
+    assert load_settings(data).model == "gemma-chat"
+    assert assistant.ask("Who kept the old lighthouse?").found
+
+    # The file is damaged on disk: switching back to it fails, the current model stays.
+    assistant.use_model("default")
+    chat.write_bytes(chat.read_bytes()[: chat.stat().st_size // 4])
+    with pytest.raises(ModelError, match="incomplete"):
+        assistant.use_model("gemma-chat")
+    assert assistant.settings.model == "default"
+    assert load_settings(data).model == "default"
+    assert assistant.engine_state() == "ready"
+    assert assistant.ask("When was the harbor built?").found
+    with pytest.raises(ModelError, match="no model called"):
+        assistant.use_model("nonexistent")
+
+
+def test_settings_are_saved_privately(assistant: Assistant, library_dir) -> None:
+    data, _ = library_dir
+    target = paths.settings_path(data)
+    assert (target.stat().st_mode & 0o777) == 0o600
+    assert json.loads(target.read_text())["n_ctx"] == assistant.settings.n_ctx
+    gpu = assistant.gpu_info()
+    assert isinstance(gpu.supports_offload, bool)
+
+
+def test_calls_from_several_threads_are_served_in_turn(assistant: Assistant, library_dir) -> None:
+    _, ids = library_dir
+    results: dict[str, object] = {}
+
+    def run(name: str, call) -> None:
+        try:
+            results[name] = call()
+        except BaseException as exc:  # reported below
+            results[name] = exc
+
+    threads = [
+        threading.Thread(
+            target=run, args=("ask", lambda: assistant.ask("Who kept the lighthouse?"))
+        ),
+        threading.Thread(target=run, args=("sad", lambda: assistant.sentiment(ids["sad"]))),
+        threading.Thread(target=run, args=("state", assistant.engine_state)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results["ask"].found  # type: ignore[union-attr]
+    assert results["sad"].label == "negative"  # type: ignore[union-attr]
+    assert results["state"] in ("ready", "generating")
