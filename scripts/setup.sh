@@ -15,6 +15,19 @@ WHEEL_CACHE=${DOCNOOK_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/docnook-build
 flags_key=$(printf '%s' "$LLAMA_VERSION $LLAMA_CMAKE_ARGS" | sha256sum | cut -c1-12)
 llama_dir="$WHEEL_CACHE/llama-$flags_key"
 
+# Qt needs a few system libraries that a minimal Debian lacks; install them when missing.
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  missing=()
+  for lib in libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3; do
+    ldconfig -p | grep -q "$lib" || missing+=("$lib")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing system libraries for Qt (${missing[*]})"
+    apt-get update -qq && apt-get install -y -qq libegl1 libgl1 libxkbcommon0 \
+      libfontconfig1 libdbus-1-3 >/dev/null
+  fi
+fi
+
 if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -145,17 +146,228 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("Nothing in the library matches that.")
         return 0
     for n, hit in enumerate(hits, start=1):
-        pages = (
-            f"p. {hit.page_start}"
-            if hit.page_start == hit.page_end
-            else f"pp. {hit.page_start}-{hit.page_end}"
-        )
+        pages = f"p. {hit.page}"
+        if hit.page_start != hit.page_end:
+            pages += f" (passage on pp. {hit.page_start}-{hit.page_end})"
         snippet = " ".join(hit.text.split())
         snippet = snippet if len(snippet) <= 300 else snippet[:299] + "…"
         print(
             f"[{n}] {hit.title}, {pages}  (score {hit.score:.4f})\n    {hit.path}\n    {snippet}\n"
         )
     return 0
+
+
+# -- the assistant ------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[Any]:
+    """A cancel token that Ctrl-C sets (a second Ctrl-C quits), as `index` does."""
+    from docnook.jobs import CancelToken
+
+    cancel = CancelToken()
+
+    def on_interrupt(signum: int, frame: Any) -> None:
+        if cancel.cancelled:
+            raise KeyboardInterrupt
+        cancel.cancel()
+        sys.stderr.write("\ndocnook: cancelling after the current token (Ctrl-C again to quit)\n")
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield cancel
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _open_assistant(args: argparse.Namespace) -> Any:
+    from docnook.assistant import Assistant
+
+    return Assistant()
+
+
+def _document_ids(args: argparse.Namespace, refs: Sequence[str]) -> list[int]:
+    with _open_library(args) as library:
+        return [library.resolve(ref).id for ref in refs]
+
+
+class TaskLine:
+    """`TaskProgress` on one self-rewriting line of stderr (a line every few seconds when
+    stderr is not a terminal)."""
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, p: Any) -> None:
+        now = time.monotonic()
+        if p.done < p.total and now - self._last < (0.1 if self.tty else 5.0):
+            return
+        self._last = now
+        line = f"[{p.done}/{p.total}] {p.message}"
+        self.stream.write("\r" + line.ljust(80)[:110] if self.tty else line + "\n")
+        self.stream.flush()
+        self._shown = True
+
+    def close(self) -> None:
+        if self._shown and self.tty:
+            self.stream.write("\r" + " " * 80 + "\r")
+            self.stream.flush()
+
+
+def _stream_to_stdout(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _cancelled() -> int:
+    print("\ndocnook: cancelled", file=sys.stderr)
+    return 130
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from docnook.errors import Cancelled
+
+    doc_ids = _document_ids(args, args.doc) if args.doc else None
+    on_token = None if args.json else _stream_to_stdout
+    with _interruptible() as cancel, _open_assistant(args) as assistant:
+        try:
+            answer = assistant.ask(args.question, doc_ids, on_token=on_token, cancel=cancel)
+        except Cancelled:
+            return _cancelled()
+    if args.json:
+        _print_json(answer.as_json())
+        return 0
+    if not answer.found:
+        print(answer.answer)
+        return 0
+    print("\n\nSources:")
+    for citation in answer.citations:
+        print(f"{citation.label()}  ({citation.path})")
+    return 0
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    from docnook.errors import Cancelled
+
+    (doc_id,) = _document_ids(args, [args.doc])
+    line = TaskLine()
+    streamed: list[str] = []
+
+    def on_token(text: str) -> None:
+        if not streamed:
+            line.close()
+        streamed.append(text)
+        if not args.json:
+            _stream_to_stdout(text)
+
+    with _interruptible() as cancel, _open_assistant(args) as assistant:
+        try:
+            summary = assistant.summarize(doc_id, on_token=on_token, progress=line, cancel=cancel)
+        except Cancelled:
+            return _cancelled()
+        finally:
+            line.close()
+    if args.json:
+        _print_json(summary.as_json())
+    elif streamed:
+        print()
+    else:
+        print(summary.summary)
+    return 0
+
+
+def cmd_sentiment(args: argparse.Namespace) -> int:
+    from docnook.errors import Cancelled
+
+    (doc_id,) = _document_ids(args, [args.doc])
+    line = TaskLine()
+    with _interruptible() as cancel, _open_assistant(args) as assistant:
+        try:
+            result = assistant.sentiment(doc_id, progress=line, cancel=cancel)
+        except Cancelled:
+            return _cancelled()
+        finally:
+            line.close()
+    if args.json:
+        _print_json(result.as_json())
+        return 0
+
+    def scores(values: dict[str, float]) -> str:
+        return "  ".join(f"{label} {values[label]:.2f}" for label in values)
+
+    print(f"{result.label}  ({scores(result.scores)})")
+    for page in result.pages:
+        print(f"  p. {page.page:<5} {page.label:<9} {scores(page.scores)}")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from docnook.llm.models import format_parameters
+
+    with _open_assistant(args) as assistant:
+        if args.action == "add":
+            added = assistant.add_model(Path(args.path))
+            if args.json:
+                _print_json(added.as_json())
+            else:
+                print(f"Added {added.name}: {added.title} ({added.path}).")
+                print(f"Use it with: docnook models use {added.name}")
+            return 0
+        if args.action == "use":
+            assistant.use_model(args.name)
+            if args.json:
+                _print_json({"model": assistant.settings.model})
+            else:
+                print(f"Now using {assistant.settings.model}.")
+            return 0
+        infos = assistant.models()
+    if args.json:
+        _print_json([info.as_json() for info in infos])
+        return 0
+    print(f"  {'NAME':<28} {'ARCH':<10} {'PARAMS':>6}  {'QUANT':<8} {'CTX':>6} {'LAYERS':>6}  CHAT")
+    for info in infos:
+        mark = "*" if info.in_use else " "
+        chat = "yes" if info.has_chat_template else "no"
+        print(
+            f"{mark} {info.name:<28} {info.architecture:<10} "
+            f"{format_parameters(info.parameters):>6}  {info.quantization:<8} "
+            f"{info.context_length:>6} {info.layers:>6}  {chat}"
+        )
+        print(f"    {info.title}  {info.path}")
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from docnook import config
+
+    if args.action == "set":
+        value = config.option(args.key).parse(args.value)
+        with _open_assistant(args) as assistant:
+            assistant.apply_settings(assistant.settings.replace(**{args.key: value}))
+            settings, gpu = assistant.settings, assistant.gpu_info()
+    else:
+        from docnook.llm.engine import gpu_info
+
+        settings, gpu = config.load_settings(), gpu_info()
+    if args.json:
+        _print_json({"settings": settings.as_json(), "gpu": gpu.as_json()})
+        return 0
+    for option in config.OPTIONS:
+        value = getattr(settings, option.name)
+        shown = str(value).lower() if isinstance(value, bool) else value
+        print(f"{option.name:<13} {shown!s:<10} {option.description}")
+    offload = "available" if gpu.supports_offload else "not available in this llama.cpp build"
+    print(f"\nGPU offload: {offload}" + (f" ({', '.join(gpu.devices)})" if gpu.devices else ""))
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from docnook.gui.app import main as gui_main  # Qt is imported only for the window
+
+    return gui_main([*args.paths, "--theme", args.theme])
 
 
 # -- parser -------------------------------------------------------------------------------
@@ -193,6 +405,45 @@ def build_parser() -> argparse.ArgumentParser:
         help="retrieval method (default hybrid)",
     )
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser(
+        "ask", parents=[common], help="ask a question; the answer cites its sources' pages"
+    )
+    p.add_argument("question", metavar="QUESTION")
+    p.add_argument("--doc", action="append", metavar="ID|PATH", help="only from this document")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("summarize", parents=[common], help="summarise a whole document")
+    p.add_argument("doc", metavar="ID|PATH")
+    p.set_defaults(func=cmd_summarize)
+
+    p = sub.add_parser(
+        "sentiment", parents=[common], help="a document's sentiment, overall and per page"
+    )
+    p.add_argument("doc", metavar="ID|PATH")
+    p.set_defaults(func=cmd_sentiment)
+
+    p = sub.add_parser("models", parents=[common], help="list, add or choose language models")
+    p.set_defaults(func=cmd_models, action=None)
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    a = actions.add_parser("add", parents=[common], help="add a GGUF model file")
+    a.add_argument("path", metavar="PATH")
+    a = actions.add_parser("use", parents=[common], help="answer with this model from now on")
+    a.add_argument("name", metavar="NAME")
+
+    p = sub.add_parser("settings", parents=[common], help="show or change the model settings")
+    p.set_defaults(func=cmd_settings, action=None)
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    a = actions.add_parser("set", parents=[common], help="change one setting")
+    a.add_argument("key", metavar="KEY")
+    a.add_argument("value", metavar="VALUE")
+
+    p = sub.add_parser("gui", help="open the DocNook window (same as docnook-gui)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="PDFs or folders to add")
+    p.add_argument(
+        "--theme", choices=("system", "light", "dark"), default="system", help="colour scheme"
+    )
+    p.set_defaults(func=cmd_gui)
     return parser
 
 

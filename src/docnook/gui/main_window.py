@@ -1,0 +1,658 @@
+"""The main window: library on the left, the document in the middle, the assistant on the right.
+
+The window owns the workers and the services; the panes only draw and ask for things through
+signals. Everything slow (indexing, removing, the language model) runs on a worker; the GUI
+thread reads the library list (a quick read, which WAL never blocks) and renders PDF pages.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeySequence,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from docnook import __version__
+from docnook.errors import DocNookError
+from docnook.gui import icons, theme
+from docnook.gui.assistant_panel import AssistantPanel
+from docnook.gui.banner import MessageBanner
+from docnook.gui.drop import DropOverlay, local_paths, sort_dropped
+from docnook.gui.index_process import IndexProcess
+from docnook.gui.library_panel import LibraryPanel
+from docnook.gui.reader import ReaderPane
+from docnook.gui.status_bar import StatusBar
+from docnook.gui.workers import IndexRequest, IndexWorker, RemoveWorker, WorkerPool
+
+if TYPE_CHECKING:
+    from docnook.index.store import DocumentRecord
+    from docnook.library import IndexProgress, IndexReport
+
+log = logging.getLogger("docnook.gui")
+
+DEFAULT_SIZE = (1440, 900)
+DEFAULT_SPLIT = (300, 700, 440)
+SHUTDOWN_GRACE_MS = 20_000
+
+
+def window_settings(data_dir: Path) -> QSettings:
+    """Window geometry and splitters, kept in the DocNook data folder (not Qt's default place),
+    so one data folder is one complete DocNook."""
+    return QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    library_changed = Signal()  # the list of documents was reloaded
+    indexing_finished = Signal(object)  # IndexReport (None if it failed), once the job is gone
+
+    def __init__(
+        self,
+        data_dir: Path,
+        assistant_factory: Callable[[], Any] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        from docnook.library import Library
+
+        self.data_dir = data_dir
+        self.setWindowTitle("DocNook")
+        self.setWindowIcon(icons.app_icon())
+        self.pool = WorkerPool(self)
+        self.index_process = IndexProcess()  # started on the first drop
+        self.library = Library(data_dir)  # reads on the GUI thread; writes go to workers
+        self.settings = window_settings(data_dir)
+        self._index_worker: IndexWorker | None = None
+        self._index_queue: list[IndexRequest] = []
+        self._closing = False
+        self._shutdown_done = False
+        self._files_shown = -1  # files of the running job already shown in the list
+        self._report: IndexReport | None = None  # what indexing_finished reports
+
+        self.banner = MessageBanner()
+        self.library_panel = LibraryPanel()
+        self.reader = ReaderPane()
+        self.assistant_panel = AssistantPanel(data_dir, self.pool, assistant_factory)
+        self.status = StatusBar()
+        self.setStatusBar(self.status)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("MainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.library_panel)
+        self.splitter.addWidget(self.reader)
+        self.splitter.addWidget(self.assistant_panel)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.overlay = DropOverlay(central)
+
+        self._build_actions()
+        self._connect()
+        self.refresh_icons()
+        self._restore_layout()
+        self.reload_documents()
+        self.setAcceptDrops(True)
+        self.overlay.dropped.connect(self.handle_dropped)
+        hints = QApplication.styleHints()
+        hints.colorSchemeChanged.connect(self._scheme_changed)
+        self.assistant_panel.start()
+
+    # -- set-up -------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.add_action = self._action(
+            file_menu, "&Add documents…", QKeySequence.StandardKey.Open, self.add_documents
+        )
+        self.add_folder_action = self._action(
+            file_menu, "Add a &folder…", "Ctrl+Shift+O", self.add_folder
+        )
+        self.add_model_action = self._action(
+            file_menu, "Add a language &model…", None, self.assistant_panel.browse_model
+        )
+        file_menu.addSeparator()
+        self.export_action = self._action(
+            file_menu, "&Export result…", QKeySequence.StandardKey.Save, self._export_current
+        )
+        file_menu.addSeparator()
+        self.settings_action = self._action(
+            file_menu, "&Settings…", QKeySequence.StandardKey.Preferences, self.open_settings
+        )
+        if self.settings_action.shortcut().isEmpty():
+            self.settings_action.setShortcut("Ctrl+,")
+        file_menu.addSeparator()
+        self.quit_action = self._action(
+            file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close
+        )
+        if self.quit_action.shortcut().isEmpty():
+            self.quit_action.setShortcut("Ctrl+Q")
+
+        docs = bar.addMenu("&Documents")
+        self.reindex_action = self._action(
+            docs,
+            "&Re-index selected",
+            "F5",
+            lambda: self.reindex(self.library_panel.selected_ids()),
+        )
+        self.remove_action = self._action(
+            docs,
+            "Re&move selected from library",
+            QKeySequence.StandardKey.Delete,
+            lambda: self.remove(self.library_panel.selected_ids()),
+        )
+        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.library_panel.list.addAction(self.remove_action)
+        self.password_action = self._action(docs, "Enter &password…", None, self._password_selected)
+        docs.addSeparator()
+        self.filter_action = self._action(
+            docs, "&Filter the library", QKeySequence.StandardKey.Find, self._focus_filter
+        )
+        self.cancel_index_action = self._action(
+            docs, "&Cancel indexing", None, self.cancel_indexing
+        )
+
+        view = bar.addMenu("&View")
+        self._action(view, "&Next page", "Ctrl+PgDown", lambda: self.reader.view.next_page())
+        self._action(view, "&Previous page", "Ctrl+PgUp", lambda: self.reader.view.previous_page())
+        self._action(view, "&Go to page…", "Ctrl+G", self.reader.focus_page_box)
+        view.addSeparator()
+        self._action(view, "Zoom &in", QKeySequence.StandardKey.ZoomIn, self.reader.view.zoom_in)
+        self.zoom_in_alias = QAction(self)
+        self.zoom_in_alias.setShortcut("Ctrl+=")
+        self.zoom_in_alias.triggered.connect(self.reader.view.zoom_in)
+        self.addAction(self.zoom_in_alias)
+        self._action(view, "Zoom &out", QKeySequence.StandardKey.ZoomOut, self.reader.view.zoom_out)
+        self._action(view, "&Fit to width", "Ctrl+0", self.reader.view.fit_width)
+
+        assistant = bar.addMenu("&Assistant")
+        self._action(assistant, "&Ask a question", "Ctrl+L", self.assistant_panel.focus_question)
+        self._action(assistant, "&New chat", "Ctrl+N", self.assistant_panel.new_chat)
+        self._action(
+            assistant, "&Summarize the document", "Ctrl+Shift+S", self.assistant_panel.summarize
+        )
+        self._action(
+            assistant, "Read its &tone (sentiment)", "Ctrl+Shift+T", self.assistant_panel.sentiment
+        )
+        self.stop_action = self._action(assistant, "&Stop", "Esc", self.stop)
+        assistant.addSeparator()
+        for n, name in enumerate(("Ask", "Summary", "Sentiment"), start=1):
+            self._action(
+                assistant,
+                f"Show {name}",
+                f"Ctrl+{n}",
+                lambda i=n - 1: self.assistant_panel.show_tab(i),
+            )
+
+        help_menu = bar.addMenu("&Help")
+        self._action(
+            help_menu,
+            "&Keyboard shortcuts",
+            QKeySequence.StandardKey.HelpContents,
+            self.show_shortcuts,
+        )
+        self._action(help_menu, "Open the &data folder", None, self.open_data_folder)
+        self._action(help_menu, "&About DocNook", None, self.show_about)
+
+    def _action(
+        self,
+        menu: Any,
+        text: str,
+        shortcut: Any,
+        slot: Callable[[], Any],
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(
+                shortcut if not isinstance(shortcut, str) else QKeySequence(shortcut)
+            )
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _connect(self) -> None:
+        lib = self.library_panel
+        lib.add_files_requested.connect(self.add_documents)
+        lib.add_folder_requested.connect(self.add_folder)
+        lib.document_activated.connect(self.open_document)
+        lib.selection_changed.connect(self._selection_changed)
+        lib.remove_requested.connect(self.remove)
+        lib.reindex_requested.connect(self.reindex)
+        lib.password_requested.connect(self.ask_password)
+        lib.reveal_requested.connect(self.reveal)
+        lib.indexing.cancel_requested.connect(self.cancel_indexing)
+        self.reader.add_documents_requested.connect(self.add_documents)
+        self.reader.add_folder_requested.connect(self.add_folder)
+        self.reader.password_requested.connect(self.ask_password)
+        panel = self.assistant_panel
+        panel.citation_clicked.connect(self.open_citation)
+        panel.page_requested.connect(self.open_page)
+        panel.error.connect(self.show_error)
+        panel.info.connect(self.banner.show_info)
+        panel.engine_state.connect(self.status.set_state)
+        panel.model_changed.connect(self.status.set_model)
+        panel.settings_requested.connect(self.open_settings)
+        self.pool.idle.connect(self._pool_idle)
+
+    def refresh_icons(self) -> None:
+        self.library_panel.refresh_icons()
+        self.reader.refresh_icons()
+        self.assistant_panel.refresh_icons()
+        self.status.refresh_icons()
+
+    def _scheme_changed(self, _scheme: Any) -> None:
+        theme.apply(QApplication.instance())
+        self.refresh_icons()
+        self.update()
+
+    # -- layout memory ------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(*DEFAULT_SIZE)
+        state = self.settings.value("window/splitter")
+        if not (isinstance(state, QByteArray) and self.splitter.restoreState(state)):
+            self.splitter.setSizes(list(DEFAULT_SPLIT))
+        self.assistant_panel.restore(self.settings)
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.assistant_panel.save(self.settings)
+        self.settings.sync()
+
+    # -- the library --------------------------------------------------------------------------
+
+    def reload_documents(self) -> None:
+        try:
+            records = self.library.documents()
+        except DocNookError as exc:
+            self.show_error(str(exc))
+            return
+        self.library_panel.set_records(records)
+        self.assistant_panel.set_records(records)
+        shown = self.reader.document_id
+        if shown is None or not any(r.id == shown for r in records):
+            self.reader.show_empty(library_empty=not records)
+        self.library_changed.emit()
+
+    def _selection_changed(self, ids: list[int]) -> None:
+        self.assistant_panel.set_selection(ids)
+        if len(ids) == 1:
+            self.open_document(ids[0])
+
+    def open_document(self, doc_id: int) -> DocumentRecord | None:
+        record = self.library_panel.record(doc_id)
+        if record is None:
+            return None
+        self.reader.show_document(record)
+        self.assistant_panel.set_current_document(record)
+        return record
+
+    def open_page(self, doc_id: int, page: int) -> None:
+        record = self.library_panel.record(doc_id)
+        if record is None:
+            self.show_error("That document is no longer in the library.")
+            return
+        self.library_panel.select(doc_id)
+        if self.reader.show_document(record):
+            self.reader.view.clear_highlights()
+            self.reader.go_to_page(page)
+
+    def open_citation(self, citation: dict[str, Any]) -> int:
+        """Open a cited document at its page with the passage marked; returns marks drawn."""
+        doc_id = citation.get("document_id")
+        record = self.library_panel.record(doc_id) if doc_id is not None else None
+        if record is None:
+            record = next(
+                (r for r in self.library_panel.records() if r.path == citation.get("path")), None
+            )
+        if record is None:
+            self.show_error(
+                f"“{citation.get('title') or citation.get('path')}” is no longer in the library."
+            )
+            return 0
+        self.library_panel.select(record.id)
+        page = int(citation.get("page") or 1)
+        page_end = int(citation.get("page_end") or page)
+        return self.reader.show_passage(
+            record, page, page_end, citation.get("text") or "", citation.get("answer") or ""
+        )
+
+    def _focus_filter(self) -> None:
+        self.library_panel.filter.setFocus()
+        self.library_panel.filter.selectAll()
+
+    # -- adding documents ---------------------------------------------------------------------
+
+    def add_documents(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Add documents", str(Path.home()), "PDF documents (*.pdf);;All files (*)"
+        )
+        if files:
+            self.index_paths(files)
+
+    def add_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder of PDFs", str(Path.home()))
+        if folder:
+            self.index_paths([folder])
+
+    def handle_dropped(self, paths: list[str]) -> None:
+        dropped = sort_dropped(paths)
+        if dropped.documents:
+            self.index_paths(dropped.documents)
+        for model in dropped.models:
+            self.assistant_panel.offer_model(model)
+        if dropped.ignored and not (dropped.documents or dropped.models):
+            names = ", ".join(Path(p).name for p in dropped.ignored[:3])
+            self.show_error(f"DocNook reads PDF files and folders; {names} is not one.")
+
+    def index_paths(self, paths: list[str], password: str | None = None) -> None:
+        request = IndexRequest(tuple(paths), password)
+        if self._index_worker is not None:
+            self._index_queue.append(request)
+            return
+        self._start_indexing(request)
+
+    def _start_indexing(self, request: IndexRequest) -> None:
+        worker = IndexWorker(self.index_process, self.data_dir, request)
+        self._index_worker = worker
+        first = Path(request.targets[0]).name
+        more = len(request.targets) - 1
+        self.library_panel.indexing.begin(first + (f" and {more} more" if more else ""))
+        worker.signals.progress.connect(self._index_progress)
+        worker.signals.returned.connect(self._index_done)
+        worker.signals.errored.connect(self.show_error)
+        worker.signals.cancelled.connect(lambda: self.banner.show_info("Indexing cancelled."))
+        worker.signals.finished.connect(self._index_finished)
+        self.pool.start(worker)
+
+    def _index_progress(self, p: IndexProgress) -> None:
+        self.library_panel.indexing.update_progress(p, len(self._index_queue))
+        if p.current and p.files_done < p.files_total:
+            # The file now in the works, with its share of the pages done.
+            self.library_panel.set_indexing(p.current, self._file_fraction(p))
+        # Files already written show up as they land.
+        if p.files_done and p.files_done != self._files_shown:
+            self._files_shown = p.files_done
+            self.reload_documents()
+
+    @staticmethod
+    def _file_fraction(p: IndexProgress) -> float:
+        if p.pages_total:
+            return max(0.0, min(1.0, p.pages_done / p.pages_total))
+        return 0.0
+
+    def _index_done(self, report: IndexReport) -> None:
+        text = report.summary()
+        if report.failed:
+            self.show_error(text)
+        else:
+            self.banner.show_info(text)
+        for outcome in report.outcomes:
+            if outcome.action == "needs-password" and outcome.document_id is not None:
+                QTimer.singleShot(
+                    0, lambda i=outcome.document_id, r=outcome.reason: self.ask_password(i, r)
+                )
+                break
+        self._report = report
+
+    def _index_finished(self) -> None:
+        self._index_worker = None
+        self._files_shown = -1
+        self.library_panel.indexing.hide()
+        self.library_panel.set_indexing(None, None)
+        self.reload_documents()
+        report, self._report = self._report, None
+        if self._index_queue and not self._closing:
+            self._start_indexing(self._index_queue.pop(0))
+        self.indexing_finished.emit(report)  # last, once the job is gone
+
+    def cancel_indexing(self) -> None:
+        self._index_queue.clear()
+        if self._index_worker is not None:
+            self._index_worker.quit()
+            self.library_panel.indexing.cancelling()
+
+    @property
+    def indexing(self) -> bool:
+        return self._index_worker is not None
+
+    def reindex(self, ids: list[int]) -> None:
+        records = [r for r in (self.library_panel.record(i) for i in ids) if r is not None]
+        if records:
+            self.index_paths([r.path for r in records])
+
+    # -- passwords ----------------------------------------------------------------------------
+
+    def _password_selected(self) -> None:
+        ids = self.library_panel.selected_ids()
+        if ids:
+            self.ask_password(ids[0])
+
+    def ask_password(self, doc_id: int, reason: str | None = None) -> None:
+        record = self.library_panel.record(doc_id)
+        if record is None:
+            return
+        name = Path(record.path).name
+        prompt = f"“{name}” is protected by a password.\nEnter it to read and index the document."
+        if reason and "wrong" in reason.lower():
+            prompt = f"That password did not open “{name}”. Try again:"
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Password needed")
+        dialog.setLabelText(prompt)
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.setOkButtonText("Unlock")
+        if dialog.exec() != QInputDialog.DialogCode.Accepted or not dialog.textValue():
+            return
+        password = dialog.textValue()
+        self.reader.passwords[record.path] = password
+        self.index_paths([record.path], password=password)
+        if self.reader.document_id == doc_id:
+            self.reader.document_id = None
+            self.open_document(doc_id)
+
+    # -- removing -----------------------------------------------------------------------------
+
+    def remove(self, ids: list[int]) -> None:
+        records = [r for r in (self.library_panel.record(i) for i in ids) if r is not None]
+        if not records:
+            return
+        if len(records) == 1:
+            question = f"Remove “{records[0].title}” from the library?"
+        else:
+            question = f"Remove {len(records)} documents from the library?"
+        answer = QMessageBox.question(
+            self,
+            "Remove from library",
+            question + "\n\nThe files stay where they are on your disk; only DocNook forgets them.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.remove_now([r.id for r in records])
+
+    def remove_now(self, ids: list[int]) -> RemoveWorker:
+        worker = RemoveWorker(self.data_dir, ids)
+        worker.signals.errored.connect(self.show_error)
+        worker.signals.returned.connect(
+            lambda removed: self.banner.show_info(
+                f"Removed {len(removed)} document{'s' if len(removed) != 1 else ''} "
+                "from the library."
+            )
+        )
+        worker.signals.finished.connect(self.reload_documents)
+        self.pool.start(worker)
+        return worker
+
+    def reveal(self, doc_id: int) -> None:
+        record = self.library_panel.record(doc_id)
+        if record is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(record.path).parent)))
+
+    # -- messages -----------------------------------------------------------------------------
+
+    def show_error(self, message: str) -> None:
+        self.banner.show_error(message)
+
+    def stop(self) -> None:
+        """Esc: stop whatever the assistant is doing, else the indexing."""
+        if self.overlay.isVisible():
+            self.overlay.hide()
+        elif self.assistant_panel.stop():
+            return
+        elif self.indexing:
+            self.cancel_indexing()
+
+    def open_settings(self) -> None:
+        self.assistant_panel.open_settings(self)
+
+    def _export_current(self) -> None:
+        self.assistant_panel.export_current()
+
+    def open_data_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.data_dir)))
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About DocNook",
+            f"<h3>DocNook {__version__}</h3><p>A private document assistant. Your PDFs are read, "
+            "indexed and answered about on this computer by a small language model that runs "
+            "here. Nothing is sent anywhere.</p>"
+            f"<p>Data folder: <code>{self.data_dir}</code></p>",
+        )
+
+    def show_shortcuts(self) -> None:
+        rows = [
+            ("Ctrl+O", "Add documents"),
+            ("Ctrl+Shift+O", "Add a folder"),
+            ("Ctrl+F", "Filter the library"),
+            ("F5 / Delete", "Re-index / remove the selected documents"),
+            ("Ctrl+L", "Ask a question"),
+            ("Enter / Shift+Enter", "Send the question / new line"),
+            ("Esc", "Stop the answer, or the indexing"),
+            ("Ctrl+N", "New chat"),
+            ("Ctrl+Shift+S / Ctrl+Shift+T", "Summarize / read the tone of the document"),
+            ("Ctrl+1 / 2 / 3", "Ask / Summary / Sentiment"),
+            ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous page"),
+            ("Ctrl+G", "Go to page"),
+            ("Ctrl++ / Ctrl+- / Ctrl+0", "Zoom in / out / fit to width"),
+            ("Ctrl+S", "Export the summary or sentiment"),
+            ("Ctrl+,", "Settings"),
+        ]
+        table = "".join(
+            f"<tr><td style='padding:3px 16px 3px 0'><b>{k}</b></td><td>{v}</td></tr>"
+            for k, v in rows
+        )
+        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{table}</table>")
+
+    # -- drag and drop (anywhere on the window) ----------------------------------------------
+    # A drag event goes to the widget under the pointer and, when that widget takes no drops,
+    # on up to its parents. No widget inside takes file drops (text fields are told not to),
+    # so every drop on the window ends here. An application-wide event filter would do the
+    # same, but it would call into Python for every event of every widget, and each call
+    # would have to wait for the GIL while workers run: the window would stutter.
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        paths = self._accept_drag(event)
+        if paths:
+            self.overlay.show_for(paths)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self._accept_drag(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.overlay.hide()
+        paths = self._accept_drag(event)
+        if paths:
+            self.handle_dropped(paths)
+
+    @staticmethod
+    def _accept_drag(event: QDropEvent) -> list[str]:
+        paths = local_paths(event.mimeData())
+        if paths:
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            event.ignore()  # text dragged about inside the window is not ours
+        return paths
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.overlay.isVisible():
+            self.overlay.setGeometry(self.centralWidget().rect().adjusted(8, 8, -8, -8))
+
+    # -- shutting down ------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._shutdown_done:
+            event.accept()
+            return
+        if not self._closing:
+            self._closing = True
+            self.save_layout()
+            self._index_queue.clear()
+        if self.pool.busy:
+            # Cancel, then close for real once every worker has let go; the window stays
+            # responsive meanwhile, and a job that will not stop is waited for at most a while.
+            self.pool.cancel_all()
+            self.status.showMessage("Finishing the current step before closing…")
+            self.setEnabled(False)
+            QTimer.singleShot(SHUTDOWN_GRACE_MS, self._force_close)
+            event.ignore()
+            return
+        self._shutdown()
+        event.accept()
+
+    def _pool_idle(self) -> None:
+        if self._closing and not self._shutdown_done:
+            self.close()
+
+    def _force_close(self) -> None:
+        if not self._shutdown_done:
+            names = ", ".join(sorted({w.action for w in self.pool.workers()}))
+            log.warning("still running after %d ms, waiting: %s", SHUTDOWN_GRACE_MS, names)
+            self.pool.wait_all()
+            self.close()
+
+    def _shutdown(self) -> None:
+        self._shutdown_done = True
+        self.assistant_panel.shutdown()
+        self.reader.view.close_document()
+        self.index_process.close()
+        self.library.close()

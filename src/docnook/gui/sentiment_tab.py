@@ -1,0 +1,135 @@
+"""The Sentiment tab: the document's tone with its probabilities, and page by page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from docnook.gui.sentiment_chart import LABELS, PageChart, ScoreBar
+from docnook.gui.task_tab import TaskTab
+from docnook.gui.theme import Theme, mix
+
+
+class SentimentTab(TaskTab):
+    action_text = "Read the tone"
+    running_text = "Reading each page…"
+    empty_text = (
+        "Select a document in the library to see whether it reads positive, neutral or "
+        "negative, page by page."
+    )
+    export_filter = "CSV (*.csv)"
+    export_suffix = ".csv"
+
+    page_clicked = Signal(int)
+
+    def build_result(self) -> QWidget:
+        self.sentiment: Any = None
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        card = QFrame()
+        card.setObjectName("Card")
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(14, 12, 14, 12)
+        inner.setSpacing(10)
+        top = QHBoxLayout()
+        caption = QLabel("Overall")
+        caption.setObjectName("Caption")
+        top.addWidget(caption)
+        top.addStretch(1)
+        self.chip = QLabel("")
+        self.chip.setObjectName("Chip")
+        top.addWidget(self.chip)
+        inner.addLayout(top)
+        self.bar = ScoreBar()
+        inner.addWidget(self.bar)
+        layout.addWidget(card)
+
+        pages_card = QFrame()
+        pages_card.setObjectName("Card")
+        pages_layout = QVBoxLayout(pages_card)
+        pages_layout.setContentsMargins(12, 12, 12, 10)
+        pages_layout.setSpacing(6)
+        heading = QLabel("Page by page")
+        heading.setObjectName("Caption")
+        pages_layout.addWidget(heading)
+        self.chart = PageChart()
+        self.chart.page_clicked.connect(self.page_clicked)
+        pages_layout.addWidget(self.chart, 1)
+        hint = QLabel("Click a column to open that page.")
+        hint.setObjectName("Caption")
+        hint.setAlignment(Qt.AlignmentFlag.AlignRight)
+        pages_layout.addWidget(hint)
+        layout.addWidget(pages_card, 1)
+        return box
+
+    def ready_text(self) -> str:
+        return (
+            "The model scores every page as positive, neutral or negative from its own "
+            "probabilities, then the whole document. Saved for next time."
+        )
+
+    def has_result(self) -> bool:
+        return self.sentiment is not None
+
+    def clear_result(self) -> None:
+        self.sentiment = None
+        self.chart.set_pages([])
+        self.bar.set_scores({})
+        self.chip.setText("")
+
+    def begin(self) -> None:
+        self.clear_result()
+        self.set_running(True)
+
+    def show_sentiment(self, sentiment: Any, cached: bool = False) -> None:
+        self.sentiment = sentiment
+        theme = Theme.current()
+        colour = {
+            "positive": theme.positive,
+            "neutral": theme.neutral,
+            "negative": theme.negative,
+        }.get(sentiment.label, theme.muted)
+        self.chip.setText(sentiment.label.capitalize())
+        self.chip.setStyleSheet(
+            f"background: {mix(colour, theme.base, 0.16).name()}; color: {colour};font-size: 12pt;"
+        )
+        self.bar.set_scores(sentiment.scores)
+        self.chart.set_pages(sentiment.pages)
+        self.set_running(False)
+        self.status.setText("Saved reading, shown instantly." if cached else "")
+
+    def _rows(self) -> list[list[str]]:
+        s = self.sentiment
+        rows = [["page", "label", *LABELS]]
+        rows.append(["document", s.label, *(f"{float(s.scores.get(k, 0.0)):.4f}" for k in LABELS)])
+        for p in s.pages:
+            rows.append(
+                [str(p.page), p.label, *(f"{float(p.scores.get(k, 0.0)):.4f}" for k in LABELS)]
+            )
+        return rows
+
+    def copy_text(self) -> str:
+        s = self.sentiment
+        title = self.record.title if self.record else "Document"
+        lines = [
+            f"Sentiment of {title}: {s.label}",
+            ", ".join(f"{k} {float(s.scores.get(k, 0.0)) * 100:.0f}%" for k in LABELS),
+            "",
+            "| Page | Label | Positive | Neutral | Negative |",
+            "| ---: | --- | ---: | ---: | ---: |",
+        ]
+        for p in s.pages:
+            cells = " | ".join(f"{float(p.scores.get(k, 0.0)) * 100:.0f}%" for k in LABELS)
+            lines.append(f"| {p.page} | {p.label} | {cells} |")
+        return "\n".join(lines)
+
+    def export_text(self) -> str:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(self._rows())
+        return buffer.getvalue()
