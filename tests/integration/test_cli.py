@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+
 from pdfmaker import make_pdf
 
 pytestmark = pytest.mark.slow
@@ -17,7 +18,10 @@ def docnook(*args: str, data_dir, check: bool = True) -> subprocess.CompletedPro
     env = {**os.environ, "DOCNOOK_DATA_DIR": str(data_dir)}
     result = subprocess.run(
         [sys.executable, "-m", "docnook", *args],
-        capture_output=True, text=True, env=env, timeout=300,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
     assert "Traceback" not in result.stderr, result.stderr
     if check:
@@ -27,9 +31,15 @@ def docnook(*args: str, data_dir, check: bool = True) -> subprocess.CompletedPro
 
 def test_index_docs_search_remove_json_contract(tmp_path, data_dir):
     docs = tmp_path / "docs"
-    make_pdf(docs / "lease.pdf", ["Parties and premises.", "The tenant pays rent of 900 euros "
-             "on the first day of each month.", "Termination requires three months notice."],
-             title="Lease agreement")
+    make_pdf(
+        docs / "lease.pdf",
+        [
+            "Parties and premises.",
+            "The tenant pays rent of 900 euros on the first day of each month.",
+            "Termination requires three months notice.",
+        ],
+        title="Lease agreement",
+    )
     make_pdf(docs / "locked.pdf", ["Board minutes."], user_password="pw")
 
     report = json.loads(docnook("index", str(docs), "--json", data_dir=data_dir).stdout)
@@ -46,8 +56,9 @@ def test_index_docs_search_remove_json_contract(tmp_path, data_dir):
     assert "password" in locked["error"]
 
     hits = json.loads(
-        docnook("search", "how much is the monthly rent", "-k", "2", "--json",
-                data_dir=data_dir).stdout
+        docnook(
+            "search", "how much is the monthly rent", "-k", "2", "--json", data_dir=data_dir
+        ).stdout
     )
     assert hits and {"path", "title", "page_start", "page_end", "score", "text"} <= set(hits[0])
     assert hits[0]["title"] == "Lease agreement" and hits[0]["page"] == 2
@@ -65,8 +76,9 @@ def test_index_docs_search_remove_json_contract(tmp_path, data_dir):
     assert again.startswith("0 indexed, 2 unchanged, 0 failed")
 
     unlocked = json.loads(
-        docnook("index", str(docs / "locked.pdf"), "--password", "pw", "--json",
-                data_dir=data_dir).stdout
+        docnook(
+            "index", str(docs / "locked.pdf"), "--password", "pw", "--json", data_dir=data_dir
+        ).stdout
     )
     assert unlocked["indexed"] == 1
 

@@ -8,11 +8,11 @@ import sqlite3
 import time
 
 import pytest
-from pdfmaker import make_image_only_pdf, make_pdf
 
 from docnook.errors import DataDirError, InputError
-from docnook.library import Library
 from docnook.jobs import CancelToken
+from docnook.library import Library
+from pdfmaker import make_image_only_pdf, make_pdf
 
 pytestmark = pytest.mark.slow
 
@@ -42,8 +42,14 @@ def test_index_folder_records_every_file_with_a_clear_status(tmp_path, library):
 
     report = library.index([docs])
     by_name = {os.path.basename(o.path): o for o in report.outcomes}
-    assert set(by_name) == {"animals.pdf", "lease.pdf", "locked.pdf", "scan.pdf", "broken.pdf",
-                            "empty.pdf"}
+    assert set(by_name) == {
+        "animals.pdf",
+        "lease.pdf",
+        "locked.pdf",
+        "scan.pdf",
+        "broken.pdf",
+        "empty.pdf",
+    }
     assert by_name["animals.pdf"].action == "indexed"
     assert by_name["lease.pdf"].action == "indexed"
     assert by_name["locked.pdf"].action == "needs-password"
@@ -65,8 +71,11 @@ def test_index_folder_records_every_file_with_a_clear_status(tmp_path, library):
 
 
 def test_password_unlocks_an_encrypted_pdf(tmp_path, library):
-    locked = make_pdf(tmp_path / "locked.pdf", ["Quarterly revenue rose by nine percent."],
-                      user_password="hunter2")
+    locked = make_pdf(
+        tmp_path / "locked.pdf",
+        ["Quarterly revenue rose by nine percent."],
+        user_password="hunter2",
+    )
     assert library.index([locked]).outcomes[0].action == "needs-password"
     wrong = library.index([locked], password="nope").outcomes[0]
     assert wrong.action == "needs-password" and "wrong" in wrong.reason
@@ -77,8 +86,9 @@ def test_password_unlocks_an_encrypted_pdf(tmp_path, library):
 
 
 def test_owner_password_only_pdf_is_indexed_without_asking(tmp_path, library):
-    pdf = make_pdf(tmp_path / "owner.pdf", ["Printing is allowed but editing is not."],
-                   owner_password="boss")
+    pdf = make_pdf(
+        tmp_path / "owner.pdf", ["Printing is allowed but editing is not."], owner_password="boss"
+    )
     assert library.index([pdf]).outcomes[0].action == "indexed"
 
 
@@ -115,8 +125,9 @@ def test_reindex_unchanged_changed_and_moved(tmp_path, library):
 
 def test_search_filters_by_document_and_reports_pages(tmp_path, library):
     a = make_pdf(tmp_path / "animals.pdf", ANIMALS, title="Animals")
-    b = make_pdf(tmp_path / "more.pdf", ["Walruses also haul out on ice floes to rest."],
-                 title="More")
+    b = make_pdf(
+        tmp_path / "more.pdf", ["Walruses also haul out on ice floes to rest."], title="More"
+    )
     library.index([a, b])
     hits = library.search("walrus", k=5)
     assert {h.title for h in hits} == {"Animals", "More"}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from pdfmaker import make_pdf
 from retrieval_set import PAGES, QUESTIONS
 
 from docnook.library import Library
+from pdfmaker import make_pdf
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +34,9 @@ def test_hybrid_beats_each_half(handbook_library):
     bm25 = right_at_top(handbook_library, "bm25")
     vector = right_at_top(handbook_library, "vector")
     hybrid = right_at_top(handbook_library, "hybrid")
-    print(f"right page at rank 1 of {len(QUESTIONS)}: bm25 {bm25}, vector {vector}, hybrid {hybrid}")
+    print(
+        f"right page at rank 1 of {len(QUESTIONS)}: bm25 {bm25}, vector {vector}, hybrid {hybrid}"
+    )
     assert hybrid > bm25
     assert hybrid > vector
     assert hybrid >= len(QUESTIONS) - 1

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -29,7 +30,7 @@ def test_long_page_is_split_with_overlap_and_every_chunk_fits_the_window():
     assert len(chunks) > 10
     for chunk in chunks:
         assert len(word_spans([chunk.text])[0]) <= 128 - 2
-    for before, after in zip(chunks, chunks[1:], strict=False):
+    for before, after in itertools.pairwise(chunks):
         assert after.char_start < before.char_end, "neighbours on one page overlap"
         assert after.char_start > before.char_start
 
