@@ -52,6 +52,9 @@ class Chat:
     messages: int
 
 
+_NEXT_ACTIVITY = "(SELECT COALESCE(MAX(activity), 0) + 1 FROM chats)"
+
+
 class ChatHistory:
     """The conversations kept in one data directory."""
 
@@ -73,7 +76,7 @@ class ChatHistory:
         rows = self.store.query(
             "SELECT c.id, c.title, c.created_at, c.updated_at, "
             "(SELECT count(*) FROM messages m WHERE m.chat_id = c.id) "
-            "FROM chats c ORDER BY c.updated_at DESC, c.id DESC"
+            "FROM chats c ORDER BY c.activity DESC, c.id DESC"
         )
         return [Chat(*row) for row in rows]
 
@@ -83,7 +86,8 @@ class ChatHistory:
     def create_chat(self, title: str = "") -> Chat:
         with self.store.transaction() as conn:
             chat_id = conn.execute(
-                "INSERT INTO chats (title) VALUES (?)", (_title(title),)
+                f"INSERT INTO chats (title, activity) VALUES (?, {_NEXT_ACTIVITY})",
+                (_title(title),),
             ).lastrowid
         chat = self.chat(int(chat_id))
         assert chat is not None
@@ -117,6 +121,7 @@ class ChatHistory:
             ).lastrowid
             conn.execute(
                 "UPDATE chats SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), "
+                f"activity = {_NEXT_ACTIVITY}, "
                 "title = CASE WHEN title = '' AND ? = 'user' THEN ? ELSE title END WHERE id = ?",
                 (role, _title(text), chat_id),
             )

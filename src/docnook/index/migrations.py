@@ -98,7 +98,9 @@ def m003_chats(conn: sqlite3.Connection) -> None:
             id INTEGER PRIMARY KEY,
             title TEXT NOT NULL DEFAULT '',
             created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+            -- Orders chats by recency: clock times can tie within a millisecond, this cannot.
+            activity INTEGER NOT NULL DEFAULT 0
         );
         CREATE TABLE messages (
             id INTEGER PRIMARY KEY,
