@@ -18,19 +18,30 @@ class StopScanner:
         if self.stopped:
             return ""
         buffer = self._held + text
-        cut = min((i for i in (buffer.find(s) for s in self.stops) if i >= 0), default=-1)
-        if cut >= 0:
+        cut = self._first_match(buffer)
+        # A longer stop that began earlier may still complete (stops ":" and "Q::" on "Q:"),
+        # and the earliest start wins, so a match is final only once no such stop is pending.
+        pending = len(buffer) - self._partial_suffix(buffer)
+        if cut >= 0 and cut <= pending:
             self.stopped = True
             self._held = ""
             return buffer[:cut]
-        keep = self._partial_suffix(buffer)
-        self._held = buffer[len(buffer) - keep :] if keep else ""
-        return buffer[: len(buffer) - keep]
+        self._held = buffer[pending:]
+        return buffer[:pending]
 
     def flush(self) -> str:
-        """What was held back, once the stream has ended without completing a stop."""
+        """What was held back, once the stream has ended (up to a stop found in it)."""
         held, self._held = self._held, ""
-        return "" if self.stopped else held
+        if self.stopped:
+            return ""
+        cut = self._first_match(held)
+        if cut >= 0:
+            self.stopped = True
+            return held[:cut]
+        return held
+
+    def _first_match(self, buffer: str) -> int:
+        return min((i for i in (buffer.find(s) for s in self.stops) if i >= 0), default=-1)
 
     def _partial_suffix(self, buffer: str) -> int:
         """Length of the longest end of `buffer` that begins some stop sequence."""
