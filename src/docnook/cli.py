@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from docnook.privacy import install_network_guard
+from docnook.privacy import install_network_guard, private_files
 
 
 class ProgressBar:
@@ -364,6 +364,74 @@ def cmd_settings(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_privacy(args: argparse.Namespace) -> int:
+    from docnook import footprint
+    from docnook.errors import InputError
+
+    found = footprint.footprint()
+    if not args.delete_all:
+        if args.json:
+            _print_json(found.as_json())
+        else:
+            _print_footprint(found)
+        return 0
+    if not args.yes:
+        if args.json or not sys.stdin.isatty():
+            raise InputError(
+                "Deleting all of DocNook's data needs --yes where DocNook cannot ask first "
+                "(no terminal, or --json). Nothing was deleted."
+            )
+        _print_footprint(found)
+        question = (
+            f"\nDelete all of DocNook's data ({footprint.format_size(found.total_bytes)})? "
+            "Your PDFs and the models you added stay. [y/N] "
+        )
+        try:
+            answer = input(question)
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was deleted.")
+            return 1
+    report = footprint.delete_all(found.data_dir, found.cache_dir)
+    if args.json:
+        _print_json(report.as_json())
+    else:
+        print(
+            f"Deleted {report.deleted_files} files ({footprint.format_size(report.freed_bytes)}). "
+            "DocNook starts afresh next time."
+        )
+        if report.left:
+            print("Left alone (not made by DocNook):")
+            for path in report.left:
+                print(f"  {path}")
+        if report.failed:
+            print("Could not delete:")
+            for line in report.failed:
+                print(f"  {line}")
+    return 1 if report.failed else 0
+
+
+def _print_footprint(found: Any) -> None:
+    from docnook.footprint import format_size
+
+    print("What DocNook keeps on this computer, readable only by you:\n")
+    print(f"{'WHAT':<34} {'SIZE':>9}  WHERE")
+    for loc in found.locations:
+        size = format_size(loc.size) if loc.exists else "none"
+        print(f"{loc.title:<34} {size:>9}  {loc.path}")
+    total = format_size(found.total_bytes)
+    print(f"{'Total (deleted by --delete-all)':<34} {total:>9}\n")
+    print(f"Data folder:  {found.data_dir}")
+    print(f"Cache folder: {found.cache_dir}")
+    print("Your PDFs and the models you added stay where they are; DocNook never deletes them.")
+    attempts = found.blocked_attempts
+    print(
+        f"DocNook makes no network connections; {attempts} blocked "
+        f"attempt{'s' if attempts != 1 else ''} this run."
+    )
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from docnook.gui.app import main as gui_main  # Qt is imported only for the window
 
@@ -438,6 +506,19 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("key", metavar="KEY")
     a.add_argument("value", metavar="VALUE")
 
+    p = sub.add_parser(
+        "privacy",
+        parents=[common],
+        help="where every file DocNook keeps lives, with sizes; delete all of it",
+    )
+    p.add_argument(
+        "--delete-all",
+        action="store_true",
+        help="delete every file DocNook keeps (asks first; your PDFs and added models stay)",
+    )
+    p.add_argument("--yes", action="store_true", help="with --delete-all: do not ask")
+    p.set_defaults(func=cmd_privacy)
+
     p = sub.add_parser("gui", help="open the DocNook window (same as docnook-gui)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="PDFs or folders to add")
     p.add_argument(
@@ -458,7 +539,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from docnook.errors import DocNookError
 
     try:
-        return func(args)
+        with private_files():  # whatever the command writes is readable only by the user
+            return func(args)
     except DocNookError as exc:
         print(f"docnook: {exc}", file=sys.stderr)
         return 1

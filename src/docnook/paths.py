@@ -1,4 +1,7 @@
-"""Where DocNook keeps its files: one data directory, private to the user."""
+"""Where DocNook keeps its files: a data directory and a cache directory, private to the user.
+
+`docnook.footprint` lists (and deletes) everything kept in them.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from docnook.errors import DataDirError
 
 APP_NAME = "DocNook"
 DATA_DIR_ENV = "DOCNOOK_DATA_DIR"
+CACHE_DIR_ENV = "DOCNOOK_CACHE_DIR"
 
 
 def data_dir() -> Path:
@@ -19,6 +23,15 @@ def data_dir() -> Path:
     if configured:
         return Path(configured).expanduser().resolve()
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Files DocNook derives and can make again (the ONNX embedding model, the window's style
+    images): `DOCNOOK_CACHE_DIR` when set, else the platform's user cache dir."""
+    configured = os.environ.get(CACHE_DIR_ENV)
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -49,3 +62,8 @@ def models_dir(base: Path | None = None) -> Path:
 
 def settings_path(base: Path | None = None) -> Path:
     return (base or data_dir()) / "settings.json"
+
+
+def style_dir(base: Path | None = None) -> Path:
+    """The window's style sheet images (style sheets take images from files only)."""
+    return (base or cache_dir()) / "style"

@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from docnook.privacy import install_network_guard
+from docnook.privacy import install_network_guard, private_umask
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -25,6 +25,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     install_network_guard()  # first: before any model library can be imported
+    private_umask()  # every file the window's process writes is readable only by the user
     multiprocessing.freeze_support()  # a frozen bundle starts the indexing process through here
     args = parse_args(sys.argv[1:] if argv is None else argv)
 

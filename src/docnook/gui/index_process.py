@@ -25,6 +25,7 @@ from typing import Any
 
 from docnook.errors import Cancelled, DocNookError
 from docnook.jobs import CancelToken
+from docnook.privacy import record_attempts
 
 log = logging.getLogger("docnook.gui")
 
@@ -47,13 +48,15 @@ class _EventToken(CancelToken):
 
 def _child_main(requests: Any, replies: Any, cancel: Any) -> None:
     """The child: index each request with its own Library, report progress and the result."""
-    from docnook.privacy import install_network_guard
+    from docnook.privacy import blocked_attempts, install_network_guard, private_umask
 
     install_network_guard()  # before the library imports any model code
+    private_umask()
     from docnook.library import Library
 
     token = _EventToken(cancel)
     replies.put(("ready",))
+    reported = 0
     while True:
         request = requests.get()
         if request is None:
@@ -69,8 +72,17 @@ def _child_main(requests: Any, replies: Any, cancel: Any) -> None:
                 replies.put(("progress", job, value))
 
         try:
-            with Library(Path(data_dir)) as library:
-                report = library.index(targets, progress=progress, cancel=token, password=password)
+            try:
+                with Library(Path(data_dir)) as library:
+                    report = library.index(
+                        targets, progress=progress, cancel=token, password=password
+                    )
+            finally:
+                # What the guard refused here counts in the window's record too.
+                attempts = blocked_attempts()
+                if len(attempts) > reported:
+                    replies.put(("blocked", job, attempts[reported:]))
+                    reported = len(attempts)
             replies.put(("report", job, report))
         except Cancelled:
             replies.put(("cancelled", job))
@@ -157,6 +169,8 @@ class IndexProcess:
                     continue  # a late message from a job given up on
                 if kind == "progress":
                     progress(reply[2])
+                elif kind == "blocked":
+                    record_attempts(reply[2])
                 elif kind == "report":
                     return reply[2]
                 elif kind == "cancelled":

@@ -43,6 +43,7 @@ from docnook.gui.banner import MessageBanner
 from docnook.gui.drop import DropOverlay, local_paths, sort_dropped
 from docnook.gui.index_process import IndexProcess
 from docnook.gui.library_panel import LibraryPanel
+from docnook.gui.privacy_dialog import PrivacyDialog
 from docnook.gui.reader import ReaderPane
 from docnook.gui.status_bar import StatusBar
 from docnook.gui.workers import IndexRequest, IndexWorker, RemoveWorker, WorkerPool
@@ -67,6 +68,7 @@ def window_settings(data_dir: Path) -> QSettings:
 class MainWindow(QMainWindow):
     library_changed = Signal()  # the list of documents was reloaded
     indexing_finished = Signal(object)  # IndexReport (None if it failed), once the job is gone
+    data_deleted = Signal(object)  # DeleteReport, or None when nothing could be deleted
 
     def __init__(
         self,
@@ -88,6 +90,8 @@ class MainWindow(QMainWindow):
         self._index_queue: list[IndexRequest] = []
         self._closing = False
         self._shutdown_done = False
+        self._delete_data = False  # "Delete all DocNook data": quit, then delete
+        self.privacy_dialog: PrivacyDialog | None = None
         self._files_shown = -1  # files of the running job already shown in the list
         self._report: IndexReport | None = None  # what indexing_finished reports
 
@@ -223,6 +227,7 @@ class MainWindow(QMainWindow):
             self.show_shortcuts,
         )
         self._action(help_menu, "Open the &data folder", None, self.open_data_folder)
+        self._action(help_menu, "&Privacy and your data…", None, self.show_privacy)
         self._action(help_menu, "&About DocNook", None, self.show_about)
 
     def _action(
@@ -539,7 +544,59 @@ class MainWindow(QMainWindow):
             self.cancel_indexing()
 
     def open_settings(self) -> None:
-        self.assistant_panel.open_settings(self)
+        dialog = self.assistant_panel.open_settings(self)
+        if dialog is not None and not dialog.property("privacyWired"):
+            dialog.setProperty("privacyWired", True)
+            dialog.privacy_requested.connect(self.show_privacy)
+
+    # -- privacy ------------------------------------------------------------------------------
+
+    def show_privacy(self) -> PrivacyDialog:
+        if self.privacy_dialog is not None and self.privacy_dialog.isVisible():
+            self.privacy_dialog.refresh()
+            self.privacy_dialog.raise_()
+            return self.privacy_dialog
+        dialog = PrivacyDialog(self.data_dir, self)
+        dialog.delete_requested.connect(self.delete_all_data)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result, d=dialog: self._privacy_closed(d))
+        self.privacy_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _privacy_closed(self, dialog: PrivacyDialog) -> None:
+        if self.privacy_dialog is dialog:
+            self.privacy_dialog = None
+
+    def delete_all_data(self) -> None:
+        """Quit the way closing does (jobs stopped, the index, model and indexing process
+        closed), then delete every file DocNook keeps; the next start begins afresh."""
+        self._delete_data = True
+        self.close()
+
+    def _delete_now(self) -> None:
+        from docnook import footprint
+
+        try:
+            report = footprint.delete_all(self.data_dir)
+        except DocNookError as exc:
+            self.data_deleted.emit(None)
+            QMessageBox.warning(self, "DocNook's data was not deleted", str(exc))
+            return
+        self.data_deleted.emit(report)
+        text = (
+            f"DocNook deleted its {report.deleted_files} files "
+            f"({footprint.format_size(report.freed_bytes)}). Your PDFs and the models you "
+            "added are untouched. The next start begins afresh."
+        )
+        if report.failed:
+            text = (
+                f"DocNook deleted {report.deleted_files} files, but could not delete these:\n"
+                + "\n".join(report.failed[:10])
+            )
+            QMessageBox.warning(self, "Some of DocNook's data was not deleted", text)
+        else:
+            QMessageBox.information(self, "DocNook's data is deleted", text)
 
     def _export_current(self) -> None:
         self.assistant_panel.export_current()
@@ -625,7 +682,8 @@ class MainWindow(QMainWindow):
             return
         if not self._closing:
             self._closing = True
-            self.save_layout()
+            if not self._delete_data:
+                self.save_layout()
             self._index_queue.clear()
         if self.pool.busy:
             # Cancel, then close for real once every worker has let go; the window stays
@@ -656,3 +714,5 @@ class MainWindow(QMainWindow):
         self.reader.view.close_document()
         self.index_process.close()
         self.library.close()
+        if self._delete_data:
+            self._delete_now()

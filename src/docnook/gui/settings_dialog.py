@@ -138,6 +138,7 @@ class SettingsDialog(QDialog):
 
     applied = Signal(object)  # Settings
     model_added = Signal(object)  # ModelInfo
+    privacy_requested = Signal()  # "Privacy and your data…": the window opens that dialog
 
     def __init__(
         self,
@@ -181,6 +182,7 @@ class SettingsDialog(QDialog):
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         self._build_sections()
+        self._build_privacy_section()
         self.body.addStretch(1)
 
         footer = QHBoxLayout()
@@ -243,6 +245,26 @@ class SettingsDialog(QDialog):
                     column.addWidget(self.model_details)
             self.body.addWidget(card)
             self.body.addSpacing(6)
+
+    def _build_privacy_section(self) -> None:
+        heading = QLabel("PRIVACY")
+        heading.setObjectName("SectionHeading")
+        self.body.addWidget(heading)
+        card = QFrame()
+        card.setObjectName("Card")
+        row = QHBoxLayout(card)
+        row.setContentsMargins(16, 14, 16, 14)
+        row.setSpacing(12)
+        text = QLabel(
+            "DocNook makes no network connections. See every file it keeps, where and how "
+            "big, and delete all of it."
+        )
+        text.setWordWrap(True)
+        row.addWidget(text, 1)
+        self.privacy_button = QPushButton("Privacy and your data…")
+        self.privacy_button.clicked.connect(lambda: self.privacy_requested.emit())
+        row.addWidget(self.privacy_button)
+        self.body.addWidget(card)
 
     def _editor(self, option: Option) -> _Editor:
         if option.name == "model":

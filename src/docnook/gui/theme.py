@@ -278,13 +278,19 @@ QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color
 
 def _arrow_files(t: Theme) -> Path:
     """Style sheets take images from files only: write the arrows, in this theme's colour,
-    to a private folder once."""
+    once, to DocNook's private cache folder (where `docnook.footprint` lists them), or to a
+    private temporary folder when that cannot be made."""
+    from docnook import paths
+    from docnook.errors import DocNookError
     from docnook.gui.icons import svg_text
 
-    folder = (
-        Path(tempfile.gettempdir()) / f"docnook-style-{os.getuid() if hasattr(os, 'getuid') else 0}"
-    )
-    folder.mkdir(mode=0o700, exist_ok=True)
+    try:
+        paths.ensure_private_dir(paths.cache_dir())
+        folder = paths.ensure_private_dir(paths.style_dir())
+    except DocNookError:
+        uid = os.getuid() if hasattr(os, "getuid") else 0
+        folder = Path(tempfile.gettempdir()) / f"docnook-style-{uid}"
+        folder.mkdir(mode=0o700, exist_ok=True)
     folder = folder / ("dark" if t.dark else "light")
     folder.mkdir(exist_ok=True)
     for name, shape in (("down", "chevron-down"), ("up", "chevron-up")):

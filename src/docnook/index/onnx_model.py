@@ -18,7 +18,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 import shutil
 import tempfile
 import warnings
@@ -26,13 +25,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
-import platformdirs
 
 from docnook.errors import ModelError
+from docnook.paths import cache_dir, ensure_private_dir
 
 log = logging.getLogger(__name__)
 
-CACHE_DIR_ENV = "DOCNOOK_CACHE_DIR"
 # Bump when the recipe below changes, so caches built by the old one are rebuilt.
 RECIPE = 1
 FILE_NAME = "model.onnx"
@@ -55,13 +53,6 @@ CHECK_TEXTS = [
 ]
 
 
-def cache_dir() -> Path:
-    configured = os.environ.get(CACHE_DIR_ENV)
-    if configured:
-        return Path(configured).expanduser().resolve()
-    return Path(platformdirs.user_cache_dir("DocNook", appauthor=False))
-
-
 def model_dir(model_path: Path) -> Path:
     """Where the ONNX model built from `model_path` is kept, keyed by the weights it came from,
     the recipe and the ONNX Runtime that will run it."""
@@ -79,14 +70,19 @@ def ensure_model(model_path: Path, max_tokens: int, threads: int | None = None) 
     """The path of the built ONNX model, building it first when there is none yet."""
     target = model_dir(model_path)
     onnx_file = target / FILE_NAME
+    # The cache is private to the user, like the data dir (mkdtemp below makes the model's
+    # own folder 0700; its files are made 0600 before it gets its real name).
+    ensure_private_dir(cache_dir())
+    ensure_private_dir(target.parent)
     if onnx_file.is_file():
+        _make_private(target)  # a cache made before DocNook did this
         return onnx_file
     log.info("Building the ONNX embedding model in %s (once, about 15 seconds)", target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
     try:
         report = build(model_path, staging / FILE_NAME, max_tokens, threads)
         (staging / "build.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+        _make_private(staging)
         try:
             staging.rename(target)
         except OSError:
@@ -95,6 +91,15 @@ def ensure_model(model_path: Path, max_tokens: int, threads: int | None = None) 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return onnx_file
+
+
+def _make_private(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        if folder.stat().st_mode & 0o077:
+            folder.chmod(0o700)
+        for entry in folder.iterdir():
+            if entry.is_file() and entry.stat().st_mode & 0o077:
+                entry.chmod(0o600)
 
 
 @contextlib.contextmanager
@@ -235,6 +240,10 @@ class OnnxEncoder:
         import onnxruntime
         from tokenizers import Tokenizer
 
+        # ORT_DISABLE_TELEMETRY (set by the network guard) stops it on Linux and macOS; this
+        # is the switch for the Windows builds' event tracing.
+        with contextlib.suppress(Exception):
+            onnxruntime.disable_telemetry_events()
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or 0  # 0: one per physical core
         options.inter_op_num_threads = 1

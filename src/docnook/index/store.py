@@ -8,6 +8,7 @@ only. WAL lets readers (search, the window) go on while a writer indexes.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,19 @@ from docnook.errors import StorageError
 from docnook.index.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 15_000
+# The files SQLite keeps beside the database (`footprint` lists and deletes them too).
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def _create_private(path: Path) -> None:
+    """Create a new database file readable only by the user before SQLite opens it: SQLite
+    gives its -wal, -shm and -journal files the permissions of the database file.
+
+    Only a file that does not exist yet is opened here (O_EXCL): closing a handle on a file
+    drops every POSIX lock this process holds on it, those of SQLite's other connections too.
+    """
+    with contextlib.suppress(OSError):  # it exists, or SQLite says what is wrong in its words
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,7 @@ def storage_errors(path: Path) -> Iterator[None]:
 class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
+        _create_private(path)
         with storage_errors(path):
             self.conn = sqlite_module.connect(
                 str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
@@ -94,8 +109,9 @@ class Store:
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
-        with contextlib.suppress(OSError):
-            path.chmod(0o600)
+        for suffix in ("", *SQLITE_COMPANIONS):  # files made before they were private
+            with contextlib.suppress(OSError):
+                Path(f"{path}{suffix}").chmod(0o600)
 
     # -- plumbing -------------------------------------------------------------------------
 

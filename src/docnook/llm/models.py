@@ -169,6 +169,11 @@ class ModelCatalog:
 
     # -- catalog ---------------------------------------------------------------------------
 
+    def added(self) -> list[tuple[str, Path]]:
+        """The models the person added, by name and file: their own files, which DocNook
+        only refers to (it keeps no copy and never deletes them)."""
+        return [(entry["name"], Path(entry["path"])) for entry in self._read().get("models", [])]
+
     def names(self) -> list[str]:
         return [DEFAULT_MODEL] + [entry["name"] for entry in self._read().get("models", [])]
 
