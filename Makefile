@@ -1,5 +1,5 @@
 # The two commands of the README, and the ones behind them.
-.PHONY: setup run test lint bench-indexing bench-generation
+.PHONY: setup run test lint bench-indexing bench-generation package package-smoke
 
 setup:
 	./scripts/setup.sh
@@ -11,8 +11,8 @@ test: setup
 	./scripts/test.sh
 
 lint:
-	.venv/bin/ruff check src tests benchmarks scripts
-	.venv/bin/ruff format --check src tests benchmarks scripts
+	.venv/bin/ruff check src tests benchmarks scripts packaging
+	.venv/bin/ruff format --check src tests benchmarks scripts packaging
 	.venv/bin/lint-imports
 
 bench-indexing: setup
@@ -21,3 +21,11 @@ bench-indexing: setup
 
 bench-generation: setup
 	.venv/bin/python benchmarks/bench_generation.py
+
+# Installers (packaging/README.md): the .deb and tarball into dist/, then the smoke test that
+# installs the .deb into a fresh root and starts it headless. Not part of `make test` or CI.
+package: setup
+	./packaging/linux/build.sh
+
+package-smoke: package
+	python3 packaging/linux/smoke_test.py --report dist/smoke-report.json

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export QT_QPA_PLATFORM=offscreen
-.venv/bin/ruff check src tests benchmarks scripts
-.venv/bin/ruff format --check src tests benchmarks scripts
+.venv/bin/ruff check src tests benchmarks scripts packaging
+.venv/bin/ruff format --check src tests benchmarks scripts packaging
 .venv/bin/lint-imports
 .venv/bin/python -m pytest "$@"

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -15,6 +16,7 @@ from docnook.errors import DataDirError
 APP_NAME = "DocNook"
 DATA_DIR_ENV = "DOCNOOK_DATA_DIR"
 CACHE_DIR_ENV = "DOCNOOK_CACHE_DIR"
+BUNDLED_MODELS_ENV = "DOCNOOK_BUNDLED_MODELS"
 
 
 def data_dir() -> Path:
@@ -32,6 +34,19 @@ def cache_dir() -> Path:
     if configured:
         return Path(configured).expanduser().resolve()
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def bundled_models_dir() -> Path | None:
+    """The models an installer ships inside the app, used in place and read-only:
+    `DOCNOOK_BUNDLED_MODELS` when set, else `models/` inside a frozen bundle (PyInstaller's
+    `sys._MEIPASS`); None when DocNook runs from its Python packages."""
+    configured = os.environ.get(BUNDLED_MODELS_ENV)
+    if configured:
+        return Path(configured).expanduser().resolve()
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and frozen_root:
+        return Path(frozen_root) / "models"
+    return None
 
 
 def ensure_private_dir(path: Path) -> Path:

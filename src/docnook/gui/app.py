@@ -58,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from docnook.gui.main_window import MainWindow
 
     window = MainWindow(data_dir)
+    if os.environ.get("DOCNOOK_STARTUP_PROBE", "0") not in ("", "0"):  # timing a cold start
+        from docnook.gui import startup_probe
+
+        startup_probe.install(app, window)
     window.show()
     if args.paths:  # "Open with DocNook" from a file manager: as if dropped on the window
         window.handle_dropped([os.path.abspath(p) for p in args.paths])

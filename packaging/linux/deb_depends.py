@@ -1,0 +1,109 @@
+"""The .deb's Depends: the Debian packages of the shared libraries the frozen app loads from the
+system (the spec leaves the desktop's own libraries out of the bundle).
+
+    python packaging/linux/deb_depends.py build/freeze/dist/docnook
+
+Reads every ELF file of the bundle for the libraries it needs (`readelf -d`), drops those the
+bundle holds, finds each of the rest with `ldconfig -p` and its package with `dpkg -S`, and
+prints one Depends line, glibc with the newest symbol version the bundle asks for. A library
+the system does not have is reported on stderr and left out (only optional Qt plugins may need
+one: Qt skips a plugin it cannot load). Standard library only; needs readelf and dpkg.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+# Packages every Debian system has, or that the libc6 entry covers.
+IMPLIED = {"libc6", "libc-bin"}
+_NEEDED = re.compile(r"\(NEEDED\)\s+Shared library: \[(.+?)\]")
+_GLIBC = re.compile(rb"GLIBC_(2\.\d+)")
+
+
+def elf_files(root: Path) -> list[Path]:
+    found = []
+    for path in root.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            with path.open("rb") as handle:
+                if handle.read(4) == b"\x7fELF":
+                    found.append(path)
+    return found
+
+
+def needed(path: Path) -> list[str]:
+    out = subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True).stdout
+    return _NEEDED.findall(out)
+
+
+def system_paths() -> dict[str, str]:
+    """soname -> path for the 64-bit libraries the dynamic linker knows."""
+    out = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
+    paths: dict[str, str] = {}
+    for line in out.splitlines():
+        match = re.match(r"\s*(\S+) \((.+?)\) => (\S+)", line)
+        if not match:
+            continue
+        wide = any(tag in match.group(2) for tag in ("x86-64", "AArch64", "64bit"))
+        if wide == (sys.maxsize > 2**32):  # the libraries of this Python's word size
+            paths.setdefault(match.group(1), match.group(3))
+    return paths
+
+
+def package_of(path: str) -> str | None:
+    for candidate in (path, str(Path(path).resolve())):
+        run = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
+        if run.returncode == 0:
+            return run.stdout.split(":", 1)[0].strip()
+    return None
+
+
+def debian_name(soname: str) -> str | None:
+    """The package Debian's library naming would give `soname` (libxcb-icccm.so.4 ->
+    libxcb-icccm4, libfoo2.so.1 -> libfoo2-1), when the package index knows it."""
+    match = re.match(r"(lib.+?)\.so\.(\d+)", soname)
+    if not match:
+        return None
+    stem, version = match.groups()
+    name = f"{stem}-{version}" if stem[-1].isdigit() else f"{stem}{version}"
+    name = name.lower().replace("_", "-")
+    run = subprocess.run(["apt-cache", "show", "--no-all-versions", name], capture_output=True)
+    return name if run.returncode == 0 and run.stdout else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    root = Path(args[0]).resolve()
+    files = elf_files(root)
+    inside = {p.name for p in root.rglob("*")}
+    wanted: dict[str, list[Path]] = {}
+    glibc = (2, 17)
+    for path in files:
+        for name in needed(path):
+            if name not in inside:
+                wanted.setdefault(name, []).append(path)
+        for version in _GLIBC.findall(path.read_bytes()):
+            glibc = max(glibc, tuple(int(x) for x in version.decode().split(".")))
+    known = system_paths()
+    packages: set[str] = set()
+    for name, users in sorted(wanted.items()):
+        where = known.get(name)
+        package = package_of(where) if where else None
+        if package is None:
+            package = debian_name(name)
+            shown = ", ".join(str(u.relative_to(root)) for u in users[:3])
+            found = f"package {package} by its name" if package else "no package"
+            print(f"deb_depends: {name} not on this system, {found} (for {shown})", file=sys.stderr)
+            if package is None:
+                continue
+        packages.add(package)
+    packages -= IMPLIED
+    depends = [f"libc6 (>= {glibc[0]}.{glibc[1]})", *sorted(packages)]
+    print(", ".join(depends))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
