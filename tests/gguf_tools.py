@@ -61,6 +61,21 @@ def tiny_gguf(
     return path
 
 
+def sparse_gguf(path: Path, data_bytes: int, metadata: dict[str, Any] | None = None) -> Path:
+    """A well-formed GGUF whose one tensor holds `data_bytes` of weights, written as a sparse
+    file: it claims that size without taking the disk space (or the time) to write it."""
+    elements = -(-data_bytes // 4)
+    metadata = {"general.architecture": "llama", "general.name": "Huge", **(metadata or {})}
+    header = b"GGUF" + struct.pack("<IQQ", 3, 1, len(metadata))
+    header += b"".join(_string(k) + _value(v) for k, v in metadata.items())
+    header += _string("token_embd.weight") + struct.pack("<IQIQ", 1, elements, 0, 0)
+    header += bytes(-len(header) % 32)
+    with path.open("wb") as out:
+        out.write(header)
+        out.truncate(len(header) + elements * 4)
+    return path
+
+
 def _skip_value(data: bytes, pos: int, kind: int) -> int:
     sizes = {0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8}
     if kind in sizes:

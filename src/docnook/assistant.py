@@ -32,8 +32,9 @@ from docnook.index.embedder import Embedder
 from docnook.index.store import DocumentRecord
 from docnook.jobs import CancelToken
 from docnook.library import Library
-from docnook.llm import citations, prompts
+from docnook.llm import citations, memory, prompts
 from docnook.llm.engine import Engine, Generation, GpuInfo, LoadedModel, LoadSpec, gpu_info
+from docnook.llm.gguf import GgufInfo
 from docnook.llm.models import ModelCatalog, ModelInfo
 
 __all__ = [
@@ -58,6 +59,8 @@ CANDIDATES = 6
 MIN_SIMILARITY = 0.35
 MIN_SIMILARITY_WITH_WORDS = 0.28
 NOT_FOUND = "The library holds nothing that answers this question."
+# Questions longer than this are measured with the model's tokenizer before anything else.
+LONG_QUESTION_CHARS = 500
 NO_ANSWER = "The model did not answer from these sources; they are listed below."
 
 
@@ -208,10 +211,18 @@ class Assistant:
         self.close()
 
     def _spec(self, settings: Settings) -> LoadSpec:
+        def fits(info: GgufInfo) -> None:
+            offload = gpu_info().supports_offload
+            memory.check_fits(info, settings.n_ctx, settings.n_gpu_layers, offload)
+
         try:
-            model = self._catalog.resolve(settings.model)
-        except InputError as exc:
-            raise ModelError(str(exc)) from None
+            model = self._catalog.resolve(settings.model, check=fits)
+        except (InputError, ModelError) as exc:
+            loaded = self._engine.loaded
+            note = ""
+            if loaded is not None and self._engine.state == "ready":
+                note = f" The previous model ({loaded.name}) is still in use."
+            raise ModelError(f"{exc}{note}") from None
         return LoadSpec.from_settings(model, settings)
 
     def _ensure_model(self) -> LoadSpec:
@@ -241,6 +252,10 @@ class Assistant:
         if not question:
             raise InputError("Ask a question.")
         cancel = cancel or CancelToken()
+        if len(question) > LONG_QUESTION_CHARS:
+            # Said before searching: "too long" is the answer, not "nothing relevant found".
+            self._ensure_model()
+            self._engine.run(lambda m, emit, c: prompts.check_question(m.style, question))
         with self._library() as library:
             ids = [self._document(library, ref).id for ref in document_ids or []] or None
             hits = library.search(question, k=CANDIDATES, document_ids=ids)

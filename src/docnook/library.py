@@ -8,7 +8,7 @@ this thread embeds the current one, because embedding is what takes the time on 
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import logging
 import queue
 import threading
 import time
@@ -19,6 +19,7 @@ from typing import Any
 
 from docnook import paths
 from docnook.errors import Cancelled, InputError
+from docnook.hashing import sha256_file
 from docnook.index import search as search_module
 from docnook.index.embedder import MAX_TOKENS, Embedder, shared_embedder
 from docnook.index.store import DocumentRecord, Store
@@ -28,6 +29,7 @@ from docnook.ingest.chunker import Chunk, chunk_pages
 from docnook.jobs import CancelToken, ProgressCallback, no_progress
 
 OVERLAP_TOKENS = 40
+log = logging.getLogger(__name__)
 _READ_AHEAD = 2  # prepared documents waiting for the embedder: bounds memory on big batches
 
 
@@ -99,7 +101,7 @@ class IndexReport:
         reasons = [
             f"{Path(o.path).name}: {o.reason}"
             for o in self.outcomes
-            if o.action in _PROBLEM_ACTIONS
+            if o.reason and o.action in (*_PROBLEM_ACTIONS, "indexed", "updated")
         ]
         if reasons:
             text += " (" + "; ".join(reasons) + ")"
@@ -161,14 +163,6 @@ def find_pdfs(targets: Iterable[str | Path]) -> list[Path]:
         names = ", ".join(str(t) for t in targets)
         raise InputError(f"No PDF files found in {names}.")
     return list(found.values())
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class Library:
@@ -343,7 +337,7 @@ class Library:
         key = str(path)
         try:
             stat = path.stat()
-            sha = sha256_of(path)
+            sha = sha256_file(path)
         except OSError as exc:
             item = _Prepared(key, "", 0, 0, status=pdf.STATUS_FAILED)
             item.error = f"The file cannot be read: {exc.strerror or exc}."
@@ -357,7 +351,13 @@ class Library:
         except pdf.PdfProblem as problem:
             item.status, item.error = problem.status, problem.message
             return item
+        except Exception as exc:  # a file no known failure covers: a bug, but only this file's
+            log.exception("reading %s failed unexpectedly", path)
+            item.status = pdf.STATUS_FAILED
+            item.error = f"DocNook could not read this PDF ({type(exc).__name__})."
+            return item
         item.title, item.author = text.title, text.author
+        item.error = pdf.damage_note(text.damaged_pages, text.page_count)
         item.pages, item.page_count = text.pages, text.page_count
         item.chunks = chunk_pages(text.pages, self.embedder.token_spans, MAX_TOKENS, OVERLAP_TOKENS)
         return item
@@ -401,6 +401,13 @@ class Library:
         cancel.raise_if_cancelled()
         with self.store.transaction() as conn:
             existing = self.store.document_by_path(item.path)
+            if (
+                existing is not None
+                and existing.sha256 == item.sha256
+                and existing.status == item.status == pdf.STATUS_INDEXED
+            ):
+                # Another DocNook process indexed these very bytes since this one looked.
+                return FileOutcome(item.path, "unchanged", existing.id, pages=existing.pages)
             values = (
                 item.sha256,
                 item.title or Path(item.path).stem,
@@ -455,7 +462,7 @@ class Library:
         if item.status != pdf.STATUS_INDEXED:
             return FileOutcome(item.path, item.status, doc_id, item.error)
         action = "updated" if existing is not None else "indexed"
-        return FileOutcome(item.path, action, doc_id, None, item.page_count, len(item.chunks))
+        return FileOutcome(item.path, action, doc_id, item.error, item.page_count, len(item.chunks))
 
     def _apply_skip(self, item: _Prepared) -> FileOutcome:
         outcome = item.skip

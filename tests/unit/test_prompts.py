@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from docnook.errors import InputError
 from docnook.llm import prompts
 from docnook.llm.prompts import PromptStyle, SourceText
 from docnook.llm.stops import StopScanner
@@ -61,6 +62,18 @@ def test_ask_prompt_keeps_within_the_context(n_ctx: int) -> None:
     if n_ctx == 4096:
         assert len(used) > 3
     assert ("Kitchen guide" in prompt.text) == (n_ctx >= prompts.EXAMPLE_MIN_CTX)
+
+
+@pytest.mark.parametrize("style", [base_style(1024), chat_style(1024)])
+def test_a_question_that_leaves_no_room_for_sources_is_refused(style: PromptStyle) -> None:
+    room = style.n_ctx - prompts.answer_tokens(style.n_ctx) - prompts.MARGIN
+    fits = " ".join(["word"] * (room - prompts.MIN_SOURCE_TOKENS - 200))
+    prompts.check_question(style, fits)
+    _, used = prompts.ask_prompt(style, fits, [source(1, 400)])
+    assert used and used[0].text  # what room is left goes to the best source
+    with pytest.raises(InputError, match="question is too long") as info:
+        prompts.ask_prompt(style, " ".join(["word"] * room), [source(1, 20)])
+    assert f"of the {style.n_ctx:,} tokens" in str(info.value)
 
 
 def test_last_source_is_cut_to_fit_rather_than_dropped() -> None:

@@ -237,6 +237,9 @@ class DocumentDelegate(QStyledItemDelegate):
         else:
             record = row.record
             note = STATUS_TEXT.get(record.status, record.status)
+            note_colour = colour
+            if record.status == "indexed" and record.error:  # indexed without damaged pages
+                note, note_colour = "Some pages unreadable", theme.warning
             parts = []
             if record.pages:
                 parts.append(f"{record.pages} page" + ("s" if record.pages != 1 else ""))
@@ -245,7 +248,7 @@ class DocumentDelegate(QStyledItemDelegate):
             metrics = QFontMetrics(small)
             x = text_left
             if note:
-                painter.setPen(QPen(QColor(colour)))
+                painter.setPen(QPen(QColor(note_colour)))
                 painter.drawText(sub_rect, Qt.AlignmentFlag.AlignVCenter, note)
                 x += metrics.horizontalAdvance(note + "  ·  ")
                 details = details if record.pages else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -68,10 +69,29 @@ class DocumentRecord:
         }
 
 
+LOW_DISK_BYTES = 64 * 1024 * 1024  # below this, an I/O error while writing is a full disk
+
+
+def _free_bytes(path: Path) -> int | None:
+    try:
+        return shutil.disk_usage(path.parent).free
+    except OSError:
+        return None
+
+
 def describe_sqlite_error(exc: BaseException, path: Path) -> str:
     text = str(exc).lower()
+    full = f"The disk holding {path} is full. Free some space and try again; nothing was lost."
     if "disk is full" in text or "disk full" in text:
-        return f"The disk holding {path} is full. Free some space and try again; nothing was lost."
+        return full
+    if "disk i/o error" in text:
+        free = _free_bytes(path)
+        if free is not None and free < LOW_DISK_BYTES:
+            return full
+        return (
+            f"The index {path} could not be written: the disk reported an error (a file too "
+            "large for it, a removed drive or a failing disk). Nothing already indexed was lost."
+        )
     if "readonly" in text or "read-only" in text:
         return f"The index {path} is read-only. Check the folder's permissions."
     if "locked" in text or "busy" in text:

@@ -38,7 +38,7 @@ import numpy as np
 from docnook.config import Settings
 from docnook.errors import Cancelled, ModelError
 from docnook.jobs import CancelToken
-from docnook.llm import prompts
+from docnook.llm import memory, prompts
 from docnook.llm.gguf import GgufInfo, read_gguf
 from docnook.llm.models import ResolvedModel
 from docnook.llm.stops import StopScanner
@@ -616,6 +616,9 @@ class Engine:
             return
         try:
             info = read_gguf(spec.path)  # fails fast, before the current model is let go
+            memory.check_fits(
+                info, spec.n_ctx, spec.n_gpu_layers, gpu_offload=gpu_info().supports_offload
+            )
         except ModelError as exc:
             self._failed(str(exc), keep=current is not None)
             raise self._with_note(exc, current) from None

@@ -20,11 +20,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from docnook.errors import InputError
+
 # Bumped whenever a prompt's wording changes, so cached analyses made with the old one expire.
 SUMMARY_VERSION = "summary-1"
 SENTIMENT_VERSION = "sentiment-1"
 
 LABELS = ("positive", "neutral", "negative")
+# A question must leave room for at least this much of a source, or there is nothing to answer
+# from.
+MIN_SOURCE_TOKENS = 96
 MARGIN = 8  # tokens of slack: counts of joined pieces can differ by a token at the seams
 
 
@@ -122,6 +127,18 @@ def answer_tokens(n_ctx: int) -> int:
     return max(32, min(256, n_ctx // 8))
 
 
+def check_question(style: PromptStyle, question: str) -> None:
+    """Refuse a question that leaves the context no room for the documents it asks about."""
+    budget = style.n_ctx - answer_tokens(style.n_ctx) - MARGIN
+    question_tokens = style.count(_ask_text(style, question, []))
+    if question_tokens > budget - MIN_SOURCE_TOKENS:
+        raise InputError(
+            f"The question is too long for the model's context: it takes {question_tokens:,} "
+            f"of the {style.n_ctx:,} tokens the model reads at once, leaving no room for the "
+            "documents. Shorten it, or raise the context length in Settings."
+        )
+
+
 def ask_prompt(
     style: PromptStyle,
     question: str,
@@ -134,6 +151,7 @@ def ask_prompt(
     the prompt before it and llama.cpp skips re-reading it."""
     max_tokens = answer_tokens(style.n_ctx)
     budget = style.n_ctx - max_tokens - MARGIN
+    check_question(style, question)
     chosen: list[SourceText] = []
     for source in candidates:
         trial = [*chosen, source]
