@@ -14,6 +14,7 @@ from pdfmaker import PAGE, make_image_only_pdf, make_pdf
 
 _FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 _CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
+_ONE_PAGE = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
 
 
 def raw_pdf(path: Path, objects: Sequence[bytes]) -> Path:
@@ -48,83 +49,64 @@ def _page(parent: int, contents: int, extra: bytes = b"", font: int = 5) -> byte
 TEXT = b"BT /F1 12 Tf 72 720 Td (The harbour master keeps the tide tables) Tj ET"
 
 
+def _tree_pdf(
+    path: Path,
+    tree: bytes,
+    page: bytes | None = None,
+    contents: bytes | None = None,
+    more: Sequence[bytes] = (),
+) -> Path:
+    """Objects 1 catalog, 2 `tree`, 3 `page` (a page of tree 2 drawing object 4), 4 `contents`
+    (the sentence TEXT), 5 the font, then `more` from 6 on: what each hostile file bends."""
+    page = page if page is not None else _page(2, 4)
+    contents = contents if contents is not None else _stream(TEXT)
+    return raw_pdf(path, [_CATALOG, tree, page, contents, _FONT, *more])
+
+
 def page_tree_cycle(path: Path) -> Path:
     """The page tree lists itself among its own pages: a naive reader walks it forever."""
-    return raw_pdf(
-        path,
-        [
-            _CATALOG,
-            b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
-            _page(2, 4),
-            _stream(TEXT),
-            _FONT,
-        ],
-    )
+    return _tree_pdf(path, b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>")
 
 
 def second_page_is_a_cycle(path: Path) -> Path:
     """A good first page, then a "page" that is the page tree itself: one page is damaged,
     the rest of the document is fine."""
-    return raw_pdf(
-        path,
-        [
-            _CATALOG,
-            b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>",
-            _page(2, 4),
-            _stream(TEXT),
-            _FONT,
-        ],
-    )
+    return _tree_pdf(path, b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>")
 
 
 def kids_cycle(path: Path) -> Path:
     """Two page-tree nodes that are each other's child, claiming a million pages."""
-    return raw_pdf(
+    return _tree_pdf(
         path,
-        [
-            _CATALOG,
-            b"<< /Type /Pages /Kids [6 0 R] /Count 1000000 >>",
-            _page(6, 4),
-            _stream(TEXT),
-            _FONT,
-            b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 1000000 /Parent 2 0 R >>",
-        ],
+        b"<< /Type /Pages /Kids [6 0 R] /Count 1000000 >>",
+        page=_page(6, 4),
+        more=[b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 1000000 /Parent 2 0 R >>"],
     )
 
 
 def reference_cycle(path: Path) -> Path:
     """A stream's /Length is an object that refers to an object that refers back to it."""
-    return raw_pdf(
+    return _tree_pdf(
         path,
-        [
-            _CATALOG,
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            _page(2, 4),
-            b"<< /Length 6 0 R >>\nstream\n%s\nendstream" % TEXT,
-            _FONT,
-            b"7 0 R",
-            b"6 0 R",
-        ],
+        _ONE_PAGE,
+        contents=b"<< /Length 6 0 R >>\nstream\n%s\nendstream" % TEXT,
+        more=[b"7 0 R", b"6 0 R"],
     )
 
 
 def self_drawing_form(path: Path) -> Path:
     """A form XObject that draws itself: endless recursion for a renderer or text extractor."""
-    draws_itself = b"q /X1 Do Q"
-    return raw_pdf(
+    form = _stream(
+        b"q /X1 Do Q",
+        b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] "
+        b"/Resources << /XObject << /X1 6 0 R >> >> ",
+    )
+    return _tree_pdf(
         path,
-        [
-            _CATALOG,
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            _page(2, 4, b"/XObject << /X1 6 0 R >> "),
-            _stream(TEXT + b" /X1 Do"),
-            _FONT,
-            _stream(
-                draws_itself,
-                b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] "
-                b"/Resources << /XObject << /X1 6 0 R >> >> ",
-            ),
-        ],
+        _ONE_PAGE,
+        page=_page(2, 4, b"/XObject << /X1 6 0 R >> "),
+        contents=_stream(TEXT + b" /X1 Do"),
+        more=[form],
     )
 
 
@@ -202,10 +184,7 @@ def huge_single_page(path: Path, characters: int) -> Path:
         + b" ET"
     )
     page = _page(2, 4).replace(b"[0 0 612 792]", b"[0 0 1200 %.1f]" % height)
-    return raw_pdf(
-        path,
-        [_CATALOG, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page, _stream(content), _FONT],
-    )
+    return _tree_pdf(path, _ONE_PAGE, page=page, contents=_stream(content))
 
 
 # Scripts MuPDF carries fonts for (Noto for Cyrillic and Greek, Droid Sans Fallback for CJK), so
