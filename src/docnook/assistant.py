@@ -33,7 +33,15 @@ from docnook.index.store import DocumentRecord
 from docnook.jobs import CancelToken
 from docnook.library import Library
 from docnook.llm import citations, memory, prompts
-from docnook.llm.engine import Engine, Generation, GpuInfo, LoadedModel, LoadSpec, gpu_info
+from docnook.llm.engine import (
+    Engine,
+    Generation,
+    GpuInfo,
+    LoadedModel,
+    LoadSpec,
+    gpu_info,
+    with_kept_note,
+)
 from docnook.llm.gguf import GgufInfo
 from docnook.llm.models import ModelCatalog, ModelInfo
 
@@ -219,10 +227,8 @@ class Assistant:
             model = self._catalog.resolve(settings.model, check=fits)
         except (InputError, ModelError) as exc:
             loaded = self._engine.loaded
-            note = ""
-            if loaded is not None and self._engine.state == "ready":
-                note = f" The previous model ({loaded.name}) is still in use."
-            raise ModelError(f"{exc}{note}") from None
+            in_use = self._engine.state == "ready" and loaded is not None
+            raise with_kept_note(exc, loaded.name if in_use else None) from None
         return LoadSpec.from_settings(model, settings)
 
     def _ensure_model(self) -> LoadSpec:

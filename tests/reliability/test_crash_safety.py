@@ -5,7 +5,6 @@ command again finishes the job."""
 
 from __future__ import annotations
 
-import hashlib
 import random
 import time
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 import sqlean
 
+from docnook.hashing import sha256_file
 from indexcheck import check_index
 from pdfmaker import make_pdf
 from processes import environment, kill_hard, run, start
@@ -145,15 +145,11 @@ def test_kills_while_indexing_leave_whole_documents_and_a_rerun_completes(
         _kill_at_random(args, env, index, rng, early=False)
         assert _assert_whole(index, expected) == expected
         now = _shas(index)
-        assert all(now[p] in (old[p], _sha(Path(p))) for p in expected)
+        assert all(now[p] in (old[p], sha256_file(Path(p))) for p in expected)
     final = run(args, env)
     assert final.returncode == 0, final.stderr
-    assert _shas(index) == {p: _sha(Path(p)) for p in expected}
+    assert _shas(index) == {p: sha256_file(Path(p)) for p in expected}
     assert _assert_whole(index, expected) == expected
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _shas(index: Path) -> dict[str, str]:

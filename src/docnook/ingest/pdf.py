@@ -7,7 +7,6 @@ records (`failed`, `needs-password`, `no-text`) and whose message is a sentence 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,11 +106,6 @@ def _page_text(doc: pymupdf.Document, index: int) -> str | None:
         return clean_text(doc.load_page(index).get_text("text", flags=_TEXT_FLAGS))
     except _MUPDF_ERRORS:
         return None
-
-
-def iter_pages(doc: pymupdf.Document) -> Iterator[str]:
-    for index in range(doc.page_count):
-        yield _page_text(doc, index) or ""
 
 
 def read_pdf(path: Path, password: str | None = None, on_page=None) -> PdfText:

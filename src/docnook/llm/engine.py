@@ -104,6 +104,13 @@ def _load_error(exc: BaseException) -> str:
     return (lines[-1] if lines else str(exc)).rstrip(".")
 
 
+def with_kept_note(exc: Exception, kept: str | None) -> ModelError:
+    """A model that could not be loaded, said as a ModelError that names the model still in
+    use (`kept`), when there is one."""
+    note = f" The previous model ({kept}) is still in use." if kept is not None else ""
+    return ModelError(f"{exc}{note}")
+
+
 # -- what the engine loads -----------------------------------------------------------------
 
 
@@ -658,6 +665,4 @@ class Engine:
 
     @staticmethod
     def _with_note(exc: ModelError, kept: LoadedModel | None) -> ModelError:
-        if kept is None:
-            return exc
-        return ModelError(f"{exc} The previous model ({kept.spec.name}) is still in use.")
+        return with_kept_note(exc, kept.spec.name if kept is not None else None)

@@ -127,9 +127,14 @@ def answer_tokens(n_ctx: int) -> int:
     return max(32, min(256, n_ctx // 8))
 
 
+def _ask_budget(n_ctx: int) -> int:
+    """Tokens an ask prompt may take: the context less the answer's room and the margin."""
+    return n_ctx - answer_tokens(n_ctx) - MARGIN
+
+
 def check_question(style: PromptStyle, question: str) -> None:
     """Refuse a question that leaves the context no room for the documents it asks about."""
-    budget = style.n_ctx - answer_tokens(style.n_ctx) - MARGIN
+    budget = _ask_budget(style.n_ctx)
     question_tokens = style.count(_ask_text(style, question, []))
     if question_tokens > budget - MIN_SOURCE_TOKENS:
         raise InputError(
@@ -150,7 +155,7 @@ def ask_prompt(
     their numbers' order at the front, so a follow-up shares the longest possible prefix with
     the prompt before it and llama.cpp skips re-reading it."""
     max_tokens = answer_tokens(style.n_ctx)
-    budget = style.n_ctx - max_tokens - MARGIN
+    budget = _ask_budget(style.n_ctx)
     check_question(style, question)
     chosen: list[SourceText] = []
     for source in candidates:
