@@ -1,0 +1,107 @@
+"""`Assistant`: one object for the CLI and the window, delegating to the jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from docnook.assistant.asking import Answer, Asking
+from docnook.assistant.results import Sentiment, Summary, TaskProgress
+from docnook.assistant.runtime import Runtime
+from docnook.assistant.sentiment import SentimentReader
+from docnook.assistant.summaries import Summaries
+from docnook.config import Settings
+from docnook.index.embedder import Embedder
+from docnook.jobs import CancelToken
+from docnook.llm.engine import Engine, Generation, GpuInfo, gpu_info
+from docnook.llm.models import ModelInfo
+
+TokenCallback = Callable[[str], None]
+ProgressCallback = Callable[[TaskProgress], None]
+
+
+class Assistant:
+    """The language-model side of DocNook for one data directory."""
+
+    def __init__(
+        self,
+        data_dir: Path | None = None,
+        embedder: Embedder | None = None,
+        engine: Engine | None = None,
+    ) -> None:
+        self.runtime = Runtime(data_dir, embedder, engine)
+        self.data_dir = self.runtime.data_dir
+        self.asking = Asking(self.runtime)
+        self.summaries = Summaries(self.runtime)
+        self.sentiments = SentimentReader(self.runtime)
+
+    # -- settings and models -------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        return self.runtime.settings
+
+    def apply_settings(self, settings: Settings) -> None:
+        self.runtime.apply_settings(settings)
+
+    def models(self) -> list[ModelInfo]:
+        return self.runtime.catalog.infos(in_use=self.settings.model)
+
+    def add_model(self, path: Path) -> ModelInfo:
+        return self.runtime.catalog.add(Path(path), in_use=self.settings.model)
+
+    def use_model(self, name: str) -> None:
+        self.apply_settings(self.settings.replace(model=name))
+
+    def gpu_info(self) -> GpuInfo:
+        return gpu_info()
+
+    def engine_state(self) -> str:
+        return self.runtime.engine.state
+
+    @property
+    def last_generation(self) -> Generation | None:
+        return self.asking.last_generation
+
+    def close(self) -> None:
+        self.runtime.close()
+
+    def __enter__(self) -> Assistant:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- jobs ------------------------------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        document_ids: list[int] | None = None,
+        on_token: TokenCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Answer:
+        return self.asking.ask(question, document_ids, on_token, cancel)
+
+    def cached_summary(self, document_id: int) -> Summary | None:
+        return self.summaries.cached_summary(document_id)
+
+    def summarize(
+        self,
+        document_id: int,
+        on_token: TokenCallback | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Summary:
+        return self.summaries.summarize(document_id, on_token, progress, cancel)
+
+    def cached_sentiment(self, document_id: int) -> Sentiment | None:
+        return self.sentiments.cached_sentiment(document_id)
+
+    def sentiment(
+        self,
+        document_id: int,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Sentiment:
+        return self.sentiments.sentiment(document_id, progress, cancel)
