@@ -244,8 +244,12 @@ def bench_ask(data_dir: Path, questions: tuple[str, ...], args: argparse.Namespa
     def ask(assistant: Assistant, question: str) -> dict[str, Any]:
         started = time.perf_counter()
         first: list[float] = []
+        quoted: list[float] = []
         answer = assistant.ask(
-            question, on_token=lambda _t: first or first.append(time.perf_counter())
+            question,
+            on_token=lambda _t: first or first.append(time.perf_counter()),
+            on_quote=lambda _c: quoted or quoted.append(time.perf_counter()),
+            keep=False,
         )
         done = time.perf_counter()
         generation = assistant.last_generation
@@ -253,6 +257,7 @@ def bench_ask(data_dir: Path, questions: tuple[str, ...], args: argparse.Namespa
             "question": question,
             "found": answer.found,
             "first_token_s": (first[0] if first else done) - started,
+            "first_quote_s": (quoted[0] if quoted else done) - started,
             "total_s": done - started,
             "prompt_tokens": generation.prompt_tokens if generation else 0,
             "cached_tokens": generation.cached_tokens if generation else 0,
@@ -314,7 +319,8 @@ def _print_ask(report: dict[str, Any]) -> None:
     print(f"\nask over {report['library']}: time to first token")
     for name, r in report["ask"].items():
         print(
-            f"  {name:<22} {r['first_token_s']:>7.2f}s  (total {r['total_s']:.2f}s, prompt "
+            f"  {name:<22} {r['first_token_s']:>7.2f}s  (quote {r['first_quote_s']:.2f}s, "
+            f"total {r['total_s']:.2f}s, prompt "
             f"{r['prompt_tokens']} tokens, {r['cached_tokens']} from the KV cache)  {r['question']}"
         )
     cold = report["ask"]["cold"]["first_token_s"]

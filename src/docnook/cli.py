@@ -56,14 +56,9 @@ class ProgressBar:
 
 
 def _duration(seconds: float) -> str:
-    seconds = round(seconds)
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes}m{seconds:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m"
+    from docnook.text import format_duration
+
+    return format_duration(seconds)
 
 
 def _print_json(value: Any) -> None:
@@ -231,10 +226,26 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from docnook.errors import Cancelled
 
     doc_ids = _document_ids(args, args.doc) if args.doc else None
-    on_token = None if args.json else _stream_to_stdout
+    shown = {"phrasing": False}
+
+    def on_quote(citation: Any) -> None:
+        # The sentence the answer rests on comes first, before the model has said a word.
+        print(f"“{' '.join(citation.quote.split())}”\n    {citation.label()}\n", flush=True)
+
+    def on_token(text: str) -> None:
+        shown["phrasing"] = True
+        _stream_to_stdout(text)
+
     with _interruptible() as cancel, _open_assistant(args) as assistant:
         try:
-            answer = assistant.ask(args.question, doc_ids, on_token=on_token, cancel=cancel)
+            answer = assistant.ask(
+                args.question,
+                doc_ids,
+                on_token=None if args.json else on_token,
+                on_quote=None if args.json else on_quote,
+                cancel=cancel,
+                chat_id=args.chat,
+            )
         except Cancelled:
             return _cancelled()
     if args.json:
@@ -242,10 +253,54 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     if not answer.found:
         print(answer.answer)
+        for citation in answer.citations:
+            quote = " ".join(citation.quote.split())
+            print(f"\n{citation.label()}  ({citation.path})\n    “{quote}”")
+    elif shown["phrasing"]:
+        print(" [1]")
+    else:
+        print("(The model's words did not hold up against the page: the quote is the answer.)")
+    if answer.found:
+        print("\nSources:")
+        for citation in answer.citations:
+            print(f"{citation.label()}  ({citation.path})")
+    if answer.chat_id is not None:
+        print(f"\n(chat {answer.chat_id}: continue with `docnook ask --chat {answer.chat_id} ...`)")
+    return 0
+
+
+def cmd_chats(args: argparse.Namespace) -> int:
+    with _open_assistant(args) as assistant:
+        if args.chat is not None:
+            messages = assistant.chat_messages(args.chat)
+            if args.json:
+                _print_json([m.as_json() for m in messages])
+                return 0
+            for message in messages:
+                who = "You" if message.role == "user" else "DocNook"
+                note = " (stopped)" if message.stopped else ""
+                print(f"{who}{note}: {message.text}\n")
+            return 0
+        chats = assistant.chat_list()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "created_at": c.created_at,
+                    "updated_at": c.updated_at,
+                    "messages": c.messages,
+                }
+                for c in chats
+            ]
+        )
         return 0
-    print("\n\nSources:")
-    for citation in answer.citations:
-        print(f"{citation.label()}  ({citation.path})")
+    if not chats:
+        print('No chats yet: `docnook ask "..."` starts one.')
+    for chat in chats:
+        when = chat.updated_at[:16].replace("T", " ")
+        print(f"{chat.id:>4}  {when}  {chat.messages:>3} messages  {chat.title}")
     return 0
 
 
@@ -479,7 +534,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("question", metavar="QUESTION")
     p.add_argument("--doc", action="append", metavar="ID|PATH", help="only from this document")
+    p.add_argument("--chat", type=int, metavar="ID", help="continue chat ID (see `docnook chats`)")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chats", parents=[common], help="list the chats, or show one")
+    p.add_argument("chat", nargs="?", type=int, metavar="ID", help="show this chat's messages")
+    p.set_defaults(func=cmd_chats)
 
     p = sub.add_parser("summarize", parents=[common], help="summarise a whole document")
     p.add_argument("doc", metavar="ID|PATH")

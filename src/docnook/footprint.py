@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from docnook import paths, privacy
+from docnook import text as textrules
 from docnook.errors import DocNookError
 from docnook.index.store import SQLITE_COMPANIONS
 
@@ -203,16 +204,7 @@ class DeleteReport:
         }
 
 
-def format_size(size: int) -> str:
-    """1234567 -> '1.2 MB' (decimal units, as file managers show them)."""
-    if size < 1000:
-        return f"{size} bytes" if size != 1 else "1 byte"
-    value = float(size)
-    for unit in ("KB", "MB", "GB", "TB"):
-        value /= 1000
-        if value < 1000 or unit == "TB":
-            return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
-    raise AssertionError("unreachable")
+format_size = textrules.format_size  # one rule for sizes, shown alike everywhere
 
 
 # -- looking ------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from docnook.index.store import DocumentRecord, Store
 from docnook.index.vectors import to_blob
 from docnook.ingest import pdf
 from docnook.ingest.chunker import Chunk, chunk_pages
+from docnook.ingest.layout import strip_running_lines
 from docnook.jobs import CancelToken, ProgressCallback, no_progress
 
 OVERLAP_TOKENS = 40
@@ -211,10 +212,24 @@ class Library:
         return record
 
     def search(
-        self, query: str, k: int = 5, document_ids: list[int] | None = None, mode: str = "hybrid"
+        self,
+        query: str,
+        k: int = 5,
+        document_ids: list[int] | None = None,
+        mode: str = "hybrid",
+        second_stage: bool = True,
     ) -> list[search_module.SearchHit]:
-        embed = self.embedder.embed_query
-        return search_module.search(self.store, embed, query, k, document_ids, mode)
+        """The `k` best places for `query`, each with its sentences scored and the page its
+        best sentence is on (see `index/search.py` for the stages)."""
+        return search_module.search(
+            self.store, self.embedder.embed, query, k, document_ids, mode, second_stage
+        )
+
+    def page_texts(self, document_id: int, first: int, last: int) -> list[tuple[int, str]]:
+        return self.store.page_range_texts(document_id, first, last)
+
+    def chunk_texts(self, document_id: int) -> list[str]:
+        return self.store.document_chunk_texts(document_id)
 
     # -- indexing --------------------------------------------------------------------------
 
@@ -358,7 +373,8 @@ class Library:
             return item
         item.title, item.author = text.title, text.author
         item.error = pdf.damage_note(text.damaged_pages, text.page_count)
-        item.pages, item.page_count = text.pages, text.page_count
+        # Running headers and page numbers would join every page's first and last sentences.
+        item.pages, item.page_count = strip_running_lines(text.pages), text.page_count
         item.chunks = chunk_pages(text.pages, self.embedder.token_spans, MAX_TOKENS, OVERLAP_TOKENS)
         return item
 

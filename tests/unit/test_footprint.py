@@ -163,7 +163,7 @@ def test_delete_all_refuses_while_another_process_has_the_library_open(tmp_path:
 def test_sizes_read_like_a_file_manager() -> None:
     assert footprint.format_size(0) == "0 bytes"
     assert footprint.format_size(999) == "999 bytes"
-    assert footprint.format_size(1234) == "1.2 KB"
+    assert footprint.format_size(1234) == "1.2 kB"
     assert footprint.format_size(253_000_000) == "253 MB"
     assert footprint.format_size(4_200_000_000) == "4.2 GB"
 

@@ -1,4 +1,21 @@
-"""Asking the library: retrieve, then a cited answer from the language model."""
+"""Asking the library: one road from the question to a quoted, checked, cited answer.
+
+```
+question (+ chat) -> search -> evidence -> quote -> phrase -> check -> answer
+                     places,    the best     shown    model,    every number,
+                     reranked   sentence,    at once  from the  identifier and name
+                                or "the               span only in the cited passage
+                                documents
+                                don't say"
+```
+
+Each stage takes what the previous one found (`SearchHit`s carry their scored sentences and
+their page; `Evidence` carries the quote and its page), so nothing is computed twice and the
+page a citation opens is chosen once, by search. The quote reaches `on_quote` before the model
+is even loaded, so a person sees the sentence the answer rests on within a second; the model's
+phrasing streams after it, word by word, only while every fact in it is in the passage. Text
+that fails that check is never shown: the answer is then the quote itself.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +23,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
+from docnook.assistant.chats import ChatContext, Chats
+from docnook.assistant.evidence import Evidence, assess
 from docnook.assistant.runtime import Runtime, indexed_document
-from docnook.errors import InputError, ModelError
-from docnook.index import search as search_module
-from docnook.index import vectors
+from docnook.errors import Cancelled, InputError
+from docnook.index.search import SearchHit
 from docnook.jobs import CancelToken
-from docnook.library import Library
-from docnook.llm import citations, prompts
+from docnook.llm import ask_prompts, grounding, prompts
 from docnook.llm.engine import Generation, LoadedModel
 
 TokenCallback = Callable[[str], None]
 
-# Retrieval: how many passages are offered to the model, and what counts as relevant. The
-# cosine similarities are those of all-MiniLM-L6-v2. Measured on the R manuals: questions the
-# manuals answer find passages at 0.43-0.65, unrelated questions (capital of France, Mount
-# Everest) top out at 0.29, or 0.21 among passages that share a word with them (BM25 match).
-CANDIDATES = 6
-MIN_SIMILARITY = 0.35
-MIN_SIMILARITY_WITH_WORDS = 0.28
-NOT_FOUND = "The library holds nothing that answers this question."
+SEARCH_K = 5  # places searched; the closest are shown when the documents don't say
+CLOSEST_SHOWN = 3
+NOT_FOUND = "Your documents don't say. The closest passages are listed below."
+EMPTY_LIBRARY = "The library holds nothing that answers this question."
 # Questions longer than this are measured with the model's tokenizer before anything else.
 LONG_QUESTION_CHARS = 500
-NO_ANSWER = "The model did not answer from these sources; they are listed below."
 
 
 @dataclass(frozen=True)
@@ -38,40 +48,79 @@ class Citation:
     document_id: int
     path: str
     title: str
-    page: int  # the page the cited passage answers from: where a link opens
-    page_end: int  # the passage's last page
+    page: int  # where a link opens: the page of the quote
+    page_start: int  # the passage's pages
+    page_end: int
     chunk_id: int
-    text: str
+    text: str  # the passage
+    quote: str  # the sentence(s) of the page the answer rests on, exactly as the page has them
 
     def as_json(self) -> dict[str, Any]:
-        return {"n": self.n, "path": self.path, "title": self.title, "page": self.page}
+        return {
+            "n": self.n,
+            "document_id": self.document_id,
+            "path": self.path,
+            "title": self.title,
+            "page": self.page,
+            "quote": self.quote,
+        }
 
     def label(self) -> str:
         return f"[{self.n}] {self.title}, p. {self.page}"
 
+    @classmethod
+    def from_hit(cls, n: int, hit: SearchHit, quote: str, page: int) -> Citation:
+        return cls(
+            n,
+            hit.document_id,
+            hit.path,
+            hit.title,
+            page,
+            hit.page_start,
+            hit.page_end,
+            hit.chunk_id,
+            hit.text,
+            quote,
+        )
+
 
 @dataclass(frozen=True)
 class Answer:
-    answer: str
-    found: bool  # False: the library held nothing relevant and the model was not asked
-    citations: list[Citation] = field(default_factory=list)
+    answer: str  # what the person reads: the checked phrasing and the quote, or "don't say"
+    found: bool  # False: nothing in the documents supports an answer; the model was not asked
+    citations: list[Citation] = field(default_factory=list)  # found: the source; else closest
+    supported: bool = False  # every fact in `answer` is in the cited passage
+    phrasing: str | None = None  # the model's words, when they passed the check
+    chat_id: int | None = None
+    offloaded_layers: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
             "answer": self.answer,
             "found": self.found,
+            "supported": self.supported,
+            "phrasing": self.phrasing,
             "citations": [c.as_json() for c in self.citations],
+            "chat_id": self.chat_id,
+            "offloaded_layers": self.offloaded_layers,
         }
+
+
+def compose(phrasing: str | None, quote: str) -> str:
+    """The answer as shown: the model's checked words, then the quote they rest on."""
+    quoted = f"“{quote}” [1]"
+    return f"{phrasing} [1]\n\n{quoted}" if phrasing else quoted
 
 
 class Asking:
     """Questions to the library of one runtime."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, chats: Chats) -> None:
         self._rt = runtime
-        self._previous_sources: tuple[int, ...] = ()
-        # Token counts and timings of the last answer, for benchmarks and diagnostics.
+        self._chats = chats
+        # Token counts and timings of the last phrasing, for benchmarks and diagnostics.
         self.last_generation: Generation | None = None
+        self.last_evidence: Evidence | None = None
 
     def ask(
         self,
@@ -79,11 +128,14 @@ class Asking:
         document_ids: list[int] | None = None,
         on_token: TokenCallback | None = None,
         cancel: CancelToken | None = None,
+        on_quote: Callable[[Citation], None] | None = None,
+        chat_id: int | None = None,
+        keep: bool = True,
     ) -> Answer:
-        """Answer from the library (or from `document_ids` only), streaming the answer's text
-        to `on_token`. When nothing relevant is found the model is not asked, nothing is
-        streamed, and the answer says so with `found` False. The final `Answer.answer` carries
-        the checked citation markers, which the streamed text may lack."""
+        """Answer `question` from the library (or from `document_ids` only). The quote goes
+        to `on_quote` as soon as it is found; the phrasing streams to `on_token` only as far
+        as it is checked. With `keep`, the question and answer are filed in chat `chat_id`
+        (a new chat when None), whose earlier turns also steer the search of a follow-up."""
         question = " ".join(question.split())
         if not question:
             raise InputError("Ask a question.")
@@ -92,101 +144,107 @@ class Asking:
             # Said before searching: "too long" is the answer, not "nothing relevant found".
             self._rt.ensure_model()
             self._rt.engine.run(lambda m, emit, c: prompts.check_question(m.style, question))
+        context = self._chats.context(chat_id) if chat_id is not None else ChatContext()
         with self._rt.library() as library:
             ids = [indexed_document(library, ref).id for ref in document_ids or []] or None
-            hits = library.search(question, k=CANDIDATES, document_ids=ids)
-            hits = self._relevant(library, question, hits, ids)
-        if not hits:
-            return Answer(NOT_FOUND, False, [])
-        cancel.raise_if_cancelled()
-        self._rt.ensure_model()
-        candidates = [
-            prompts.SourceText(h.chunk_id, h.title, h.page_start, h.page_end, h.text) for h in hits
-        ]
-        previous = self._previous_sources
+            hits = library.search(context.query_for(question), k=SEARCH_K, document_ids=ids)
+        evidence = assess(question, hits)
+        self.last_evidence = evidence
+        turn = self._chats.begin(chat_id, question, ids) if keep else None
+        said: list[str] = []
 
-        def build(model: LoadedModel, emit: TokenCallback, cancel: CancelToken) -> Any:
-            return prompts.ask_prompt(model.style, question, candidates, previous)
+        def forward(piece: str) -> None:
+            said.append(piece)
+            if on_token is not None:
+                on_token(piece)
 
-        prompt, used = self._rt.engine.run(build, cancel=cancel)
-        if not used:
-            raise ModelError(
-                "The context length is too small to hold a source. Raise n_ctx in settings."
-            )
-        checker = citations.CitationStream([s.text for s in used])
+        try:
+            answer = self._answer(question, hits, evidence, forward, on_quote, cancel)
+        except Cancelled:
+            if turn is not None:
+                turn.stopped("".join(said))
+            raise
+        if turn is not None:
+            answer = turn.finished(answer)
+        return answer
 
-        def forward(text: str) -> None:
-            checked = checker.feed(text)
-            if checked and on_token is not None:
-                on_token(checked)
-
-        def generate(model: LoadedModel, emit: TokenCallback, cancel: CancelToken) -> Any:
-            return model.stream(prompt, emit, cancel)
-
-        self.last_generation = self._rt.engine.run(generate, forward, cancel)
-        forward(checker.flush())
-        self._previous_sources = tuple(s.key for s in used)
-        attribution = citations.attribute(checker.text.strip(), [s.text for s in used])
-        text = attribution.text.strip() or NO_ANSWER
-        numbers = attribution.numbers or tuple(range(1, len(used) + 1))
-        by_chunk = {h.chunk_id: h for h in hits}
-        with self._rt.library() as library:
-            cited = [
-                self._citation(library, n, by_chunk[used[n - 1].key], text, question)
-                for n in numbers
-            ]
-        return Answer(text, True, cited)
-
-    def _relevant(
+    def _answer(
         self,
-        library: Library,
         question: str,
-        hits: list[search_module.SearchHit],
-        document_ids: list[int] | None,
-    ) -> list[search_module.SearchHit]:
-        """The hits close enough to the question to be worth the model's time."""
-        if not hits:
-            return []
-        query = library.embedder.embed_query(question)
-        matrix = vectors.load_matrix(library.store)
-        rows = np.searchsorted(matrix.chunk_ids, [h.chunk_id for h in hits])
-        similarity = {}
-        for hit, row in zip(hits, rows, strict=True):
-            if row < len(matrix.chunk_ids) and matrix.chunk_ids[row] == hit.chunk_id:
-                similarity[hit.chunk_id] = float(matrix.matrix[row] @ query)
-        worded = set(
-            search_module.bm25_ranked(library.store, question, 4 * CANDIDATES, document_ids)
-        )
-        return [
-            h
-            for h in hits
-            if similarity.get(h.chunk_id, 0.0) >= MIN_SIMILARITY
-            or (
-                h.chunk_id in worded
-                and similarity.get(h.chunk_id, 0.0) >= MIN_SIMILARITY_WITH_WORDS
-            )
-        ]
+        hits: list[SearchHit],
+        evidence: Evidence | None,
+        on_token: TokenCallback | None,
+        on_quote: Callable[[Citation], None] | None,
+        cancel: CancelToken,
+    ) -> Answer:
+        if evidence is None:
+            return Answer(EMPTY_LIBRARY, False)
+        if not evidence.supported:
+            closest = [
+                Citation.from_hit(n, hit, *_hit_quote(hit))
+                for n, hit in enumerate(hits[:CLOSEST_SHOWN], 1)
+            ]
+            return Answer(NOT_FOUND, False, closest)
+        citation = Citation.from_hit(1, evidence.hit, evidence.quote, evidence.page)
+        if on_quote is not None:
+            on_quote(citation)
+        cancel.raise_if_cancelled()
+        phrasing = self._phrase(question, evidence, on_token, cancel)
+        layers = self._rt.offloaded_layers()
+        text = compose(phrasing, evidence.quote)
+        return Answer(text, True, [citation], True, phrasing, None, layers)
 
-    @staticmethod
-    def _citation(
-        library: Library, n: int, hit: search_module.SearchHit, answer: str, question: str
-    ) -> Citation:
-        """Source `n`, pointing at the page of its passage that the sentences citing it (or,
-        failing that, the question) have most in common with."""
-        page = getattr(hit, "page", hit.page_start)
-        if hit.page_end > hit.page_start:
-            rows = library.store.query(
-                "SELECT page_no, text FROM pages WHERE document_id = ? AND page_no BETWEEN ? "
-                "AND ? ORDER BY page_no",
-                (hit.document_id, hit.page_start, hit.page_end),
-            )
-            pages = [(p, citations.content_words(t)) for p, t in rows]
-            for text in (citations.citing_text(answer, n), question):
-                wanted = citations.content_words(text)
-                overlaps = [(len(wanted & words), -p) for p, words in pages]
-                if overlaps and max(overlaps)[0] > 0:
-                    page = -max(overlaps)[1]  # most words in common; the earlier page on a tie
-                    break
-        return Citation(
-            n, hit.document_id, hit.path, hit.title, page, hit.page_end, hit.chunk_id, hit.text
-        )
+    def _phrase(
+        self,
+        question: str,
+        evidence: Evidence,
+        on_token: TokenCallback | None,
+        cancel: CancelToken,
+    ) -> str | None:
+        """The model's short answer from the span, or None when it said nothing that passed
+        the check. Checked against the whole passage, so a fact from the sentence next to
+        the quote still counts as the source's."""
+        self._rt.ensure_model()
+        guard = grounding.GroundedStream(evidence.hit.text, on_token or (lambda _: None))
+        stop = _StopWhen(cancel, lambda: guard.failed is not None)
+
+        def job(model: LoadedModel, emit: TokenCallback, _: CancelToken) -> Generation | None:
+            prompt = ask_prompts.phrase_prompt(model.style, question, evidence.quote)
+            try:
+                return model.stream(prompt, guard.feed, stop)
+            except Cancelled:
+                if cancel.cancelled:
+                    raise
+                return None  # the guard stopped an unsupported phrasing
+
+        self.last_generation = self._rt.engine.run(job, None, cancel)
+        guard.finish()
+        if guard.failed is not None:
+            return None
+        text = " ".join(guard.passed.split())
+        return text or None
+
+
+class _StopWhen(CancelToken):
+    """A cancel token that also trips when `condition` holds: the person's cancel, or the
+    check finding a fact the source does not hold."""
+
+    def __init__(self, cancel: CancelToken, condition: Callable[[], bool]) -> None:
+        super().__init__()
+        self._cancel = cancel
+        self._condition = condition
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.cancelled or self._condition()
+
+    def raise_if_cancelled(self) -> None:
+        if self.cancelled:
+            raise Cancelled()
+
+
+def _hit_quote(hit: SearchHit) -> tuple[str, int]:
+    best = hit.best_sentence
+    if best is None:
+        return " ".join(hit.text.split())[:300], hit.page
+    return " ".join(best.text.split()), best.page

@@ -74,6 +74,10 @@ class Runtime:
             self.engine.load(spec)
             return spec
 
+    def offloaded_layers(self) -> int | None:
+        """The layers llama.cpp placed on a GPU for the loaded model (None: none loaded)."""
+        return self.engine.offloaded_layers()
+
     def library(self) -> Library:
         return Library(self.data_dir, self.embedder)
 

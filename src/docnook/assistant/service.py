@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from docnook.assistant.asking import Answer, Asking
+from docnook.assistant.asking import Answer, Asking, Citation
+from docnook.assistant.chats import Chats
 from docnook.assistant.results import Sentiment, Summary, TaskProgress
 from docnook.assistant.runtime import Runtime
 from docnook.assistant.sentiment import SentimentReader
 from docnook.assistant.summaries import Summaries
 from docnook.config import Settings
+from docnook.history import Chat, ChatMessage
 from docnook.index.embedder import Embedder
 from docnook.jobs import CancelToken
 from docnook.llm.engine import Engine, Generation, GpuInfo, gpu_info
@@ -31,7 +33,8 @@ class Assistant:
     ) -> None:
         self.runtime = Runtime(data_dir, embedder, engine)
         self.data_dir = self.runtime.data_dir
-        self.asking = Asking(self.runtime)
+        self.chats = Chats(self.data_dir)
+        self.asking = Asking(self.runtime, self.chats)
         self.summaries = Summaries(self.runtime)
         self.sentiments = SentimentReader(self.runtime)
 
@@ -80,8 +83,23 @@ class Assistant:
         document_ids: list[int] | None = None,
         on_token: TokenCallback | None = None,
         cancel: CancelToken | None = None,
+        on_quote: Callable[[Citation], None] | None = None,
+        chat_id: int | None = None,
+        keep: bool = True,
     ) -> Answer:
-        return self.asking.ask(question, document_ids, on_token, cancel)
+        return self.asking.ask(question, document_ids, on_token, cancel, on_quote, chat_id, keep)
+
+    def new_chat(self, title: str = "") -> int:
+        return self.chats.create(title)
+
+    def chat_list(self) -> list[Chat]:
+        return self.chats.chats()
+
+    def chat_messages(self, chat_id: int) -> list[ChatMessage]:
+        return self.chats.messages(chat_id)
+
+    def delete_chat(self, chat_id: int) -> None:
+        self.chats.delete(chat_id)
 
     def cached_summary(self, document_id: int) -> Summary | None:
         return self.summaries.cached_summary(document_id)

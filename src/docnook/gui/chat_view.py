@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from docnook import text as textrules
 from docnook.gui import icons
 from docnook.gui.theme import Theme
 
-_CITE = re.compile(r"\[(\d+(?:\s*[,;–-]\s*\d+)*)\]")
 CURSOR = "▍"
 
 
@@ -43,7 +43,7 @@ def answer_html(text: str, citations: list[dict[str, Any]], streaming: bool = Fa
         )
         return f"[{inner}]"
 
-    body = _CITE.sub(link, html.escape(text.strip("\n")))
+    body = textrules.CITATION_MARKER.sub(link, html.escape(text.strip("\n")))
     body = body.replace("\n", "<br>")
     if streaming:
         body += f'<span style="color:{theme.accent};">{CURSOR}</span>'

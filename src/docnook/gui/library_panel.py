@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from docnook.gui import icons
 from docnook.gui.theme import Theme, mix
+from docnook.text import format_size
 
 if TYPE_CHECKING:
     from docnook.index.store import DocumentRecord
@@ -70,12 +71,7 @@ class Row:
 
 
 def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit in ("bytes", "KB") else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} bytes"
+    return format_size(size)
 
 
 class DocumentListModel(QAbstractListModel):

@@ -355,7 +355,11 @@ class MainWindow(QMainWindow):
         page = int(citation.get("page") or 1)
         page_end = int(citation.get("page_end") or page)
         return self.reader.show_passage(
-            record, page, page_end, citation.get("text") or "", citation.get("answer") or ""
+            record,
+            page,
+            page_end,
+            citation.get("text") or "",
+            citation.get("quote") or citation.get("answer") or "",
         )
 
     def _focus_filter(self) -> None:

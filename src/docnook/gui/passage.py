@@ -17,23 +17,18 @@ from dataclasses import dataclass, field
 
 import pymupdf
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+from docnook import text as textrules
+
 MIN_RUN = 3  # words in a row that must agree before a run counts as the passage
 MAX_GAP = 4  # unmatched page words bridged between two runs
 FOCUS_SHARE = 0.5  # share of a sentence's content words found in the answer to mark it
 
 
 def _tokens(text: str) -> list[str]:
-    return [t.casefold() for t in _WORD.findall(text)]
+    return [t.casefold() for t in textrules.WORD.findall(text)]
 
 
 _SENTENCE_END = re.compile(r"[.!?]['\")\]]*$")
-_STOP_WORDS = (
-    "the a an and or of to in on at by for with from is are was were be been it its this "
-    "that these those as not but if then than so do does did has have had can will would "
-    "should may what when where which who how why there their they them he she we you your"
-)
-_STOP = frozenset(_STOP_WORDS.split())
 
 
 @dataclass
@@ -46,7 +41,7 @@ class PassageMarks:
 
 
 def _content(text: str) -> set[str]:
-    return {t for t in _tokens(text) if t not in _STOP and (len(t) > 2 or t.isdigit())}
+    return textrules.content_words(text)
 
 
 def passage_rects(page: pymupdf.Page, passage: str) -> list[pymupdf.Rect]:
@@ -67,7 +62,7 @@ def passage_marks(page: pymupdf.Page, passage: str, answer: str = "") -> Passage
 
 
 def _focus(words: list[tuple], marked: list[int], answer: str) -> list[pymupdf.Rect]:
-    wanted = _content(_CITATION.sub(" ", answer))
+    wanted = _content(textrules.strip_markers(answer))
     if not wanted:
         return []
     sentences: list[list[int]] = [[]]
@@ -87,9 +82,6 @@ def _focus(words: list[tuple], marked: list[int], answer: str) -> list[pymupdf.R
         if shared >= 2 and shared >= FOCUS_SHARE * len(words_of):
             keep.extend(sentence)
     return _line_rects([words[i] for i in keep])
-
-
-_CITATION = re.compile(r"\[[\d,;\s–-]+\]")
 
 
 def _marked_words(words: list[tuple], passage: str) -> list[int] | None:

@@ -261,6 +261,13 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class QuoteFound:
+    """The sentence an answer rests on, found before the model phrases the answer."""
+
+    citation: Any
+
+
+@dataclass(frozen=True)
 class AskResult:
     chat_id: int
     answer: str
@@ -316,40 +323,19 @@ class AskWorker(_Generating):
         self.document_ids = list(document_ids) if document_ids is not None else None
 
     def work(self) -> AskResult:
-        from docnook.history import ChatHistory
-
-        with ChatHistory(self.data_dir) as history:
-            chat_id = self.chat_id or history.create_chat(self.question).id
-            self.emit_progress(ChatStarted(chat_id), force=True)
-            history.add_message(chat_id, "user", self.question, document_ids=self.document_ids)
-            try:
-                answer = self.assistant.ask(
-                    self.question,
-                    document_ids=self.document_ids,
-                    on_token=self.on_token,
-                    cancel=self.cancel_token,
-                )
-            except Cancelled:
-                history.add_message(
-                    chat_id,
-                    "assistant",
-                    "".join(self.parts),
-                    document_ids=self.document_ids,
-                    stopped=True,
-                )
-                raise
-            citations = [citation_dict(c) for c in answer.citations]
-            stopped = self.cancel_token.cancelled
-            history.add_message(
-                chat_id,
-                "assistant",
-                answer.answer,
-                citations,
-                document_ids=self.document_ids,
-                found=answer.found,
-                stopped=stopped,
-            )
-        return AskResult(chat_id, answer.answer, citations, answer.found, stopped)
+        # The service files the question and the answer (or what was said before a stop).
+        chat_id = self.chat_id or self.assistant.new_chat(self.question)
+        self.emit_progress(ChatStarted(chat_id), force=True)
+        answer = self.assistant.ask(
+            self.question,
+            document_ids=self.document_ids,
+            on_token=self.on_token,
+            on_quote=lambda citation: self.emit_progress(QuoteFound(citation), force=True),
+            cancel=self.cancel_token,
+            chat_id=chat_id,
+        )
+        citations = [citation_dict(c) for c in answer.citations]
+        return AskResult(chat_id, answer.answer, citations, answer.found, False)
 
 
 class SummaryWorker(_Generating):

@@ -1,82 +1,59 @@
-"""Hybrid retrieval: BM25 from FTS5 and cosine similarity, fused by reciprocal rank."""
+"""Search: keywords and meaning, one result per place, re-ordered by the best sentence.
+
+The road a question takes, each stage adding to what the previous one found:
+
+1. retrieve: BM25 over FTS5 (identifiers kept whole as phrases) and cosine similarity over
+   the chunk vectors, fused by reciprocal rank; every candidate keeps its similarity and its
+   keyword rank;
+2. places: tables of contents and indexes left out, overlapping and neighbouring chunks of a
+   document joined into one place (`places.py`);
+3. rerank: the places re-ordered by their best sentences (`rerank.py`), which also choose the
+   page a hit points at: the page of its best sentence. Nothing downstream chooses it again.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from docnook import text as textrules
 from docnook.index import vectors
+from docnook.index.places import Place, collapse, is_navigation
+from docnook.index.rerank import RERANK_PLACES, Reranked, ScoredSentence, rerank
 from docnook.index.store import Store
 
 RRF_K = 60  # the constant from Cormack et al.; dampens the weight of the very top ranks
-CANDIDATES = 50  # each half proposes this many before fusion
+FIRST_STAGE = 50  # each half of the first stage proposes this many chunks
 MODES = ("hybrid", "bm25", "vector")
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-# Words that match nearly every chunk: they only add noise to an OR query.
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "can",
-        "do",
-        "does",
-        "for",
-        "from",
-        "has",
-        "have",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "this",
-        "to",
-        "was",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "you",
-        "your",
-    ]
-)
+Embed = Callable[[list[str]], np.ndarray]
 
 
 @dataclass(frozen=True)
 class SearchHit:
-    chunk_id: int
+    chunk_id: int  # the place's first chunk
     document_id: int
     path: str
     title: str
     page_start: int
     page_end: int
     score: float
-    text: str
-    page: int  # the page of the span that best matches the query: where a citation points
+    text: str  # the place's text
+    page: int  # the page of the best sentence: where a citation opens
+    similarity: float = 0.0  # best cosine similarity of the place's chunks to the query
+    keyword_rank: int | None = None  # best BM25 rank among its chunks, None: no word matched
+    sentences: tuple[ScoredSentence, ...] = ()  # best first (empty without the second stage)
+    chunk_ids: tuple[int, ...] = ()
+
+    @property
+    def best_sentence(self) -> ScoredSentence | None:
+        return self.sentences[0] if self.sentences else None
 
     def as_json(self) -> dict[str, Any]:
+        best = self.best_sentence
         return {
             "document_id": self.document_id,
             "path": self.path,
@@ -85,20 +62,30 @@ class SearchHit:
             "page_end": self.page_end,
             "page": self.page,
             "score": round(self.score, 6),
+            "similarity": round(self.similarity, 4),
+            "keyword_rank": self.keyword_rank,
             "text": self.text,
+            "quote": best.text if best else None,
             "chunk_id": self.chunk_id,
         }
 
 
 def fts_query(query: str) -> str | None:
-    """An FTS5 expression that ORs the query's words, each quoted so no word is an operator."""
-    words = [w for w in _WORD.findall(query.lower()) if w not in _STOPWORDS]
-    if not words:
-        words = _WORD.findall(query.lower())
-    if not words:
+    """An FTS5 expression that ORs the query's words, each quoted so no word is an operator,
+    and its identifiers (os.path.join, LD_LIBRARY_PATH) as phrases, so a name is found as
+    the name and not as its common parts."""
+    terms: list[str] = []
+    for identifier in textrules.identifiers(query):
+        parts = textrules.words(identifier)
+        if len(parts) > 1:
+            terms.append('"' + " ".join(parts) + '"')
+    words = [w for w in textrules.words(query) if w not in textrules.STOPWORDS]
+    if not words and not terms:
+        words = textrules.words(query)
+    terms.extend(f'"{w}"' for w in words)
+    if not terms:
         return None
-    unique = list(dict.fromkeys(words))
-    return " OR ".join(f'"{w}"' for w in unique)
+    return " OR ".join(dict.fromkeys(terms))
 
 
 def bm25_ranked(
@@ -107,17 +94,7 @@ def bm25_ranked(
     expression = fts_query(query)
     if expression is None:
         return []
-    sql = (
-        "SELECT chunks_fts.rowid FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
-        "WHERE chunks_fts MATCH ?"
-    )
-    params: list[Any] = [expression]
-    if document_ids:
-        sql += f" AND c.document_id IN ({','.join('?' * len(document_ids))})"
-        params.extend(document_ids)
-    sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
-    params.append(limit)
-    return [row[0] for row in store.query(sql, params)]
+    return store.keyword_ranked(expression, limit, document_ids)
 
 
 def fuse(rankings: list[list[int]], k: int = RRF_K) -> list[tuple[int, float]]:
@@ -131,78 +108,83 @@ def fuse(rankings: list[list[int]], k: int = RRF_K) -> list[tuple[int, float]]:
 
 def search(
     store: Store,
-    embed_query: Callable[[str], np.ndarray],
+    embed: Embed,
     query: str,
     k: int = 5,
     document_ids: list[int] | None = None,
     mode: str = "hybrid",
+    second_stage: bool = True,
 ) -> list[SearchHit]:
+    """The `k` best places for `query`, best first."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
-    query = query.strip()
+    query = " ".join(query.split())
     if not query or k <= 0:
         return []
-    candidates = max(CANDIDATES, k * 4)
-    rankings: list[list[int]] = []
-    scored: list[tuple[int, float]]
-    if mode in ("hybrid", "bm25"):
-        rankings.append(bm25_ranked(store, query, candidates, document_ids))
-    if mode in ("hybrid", "vector"):
-        near = vectors.nearest(store, embed_query(query), candidates, document_ids)
-        if mode == "vector":
-            scored = near
-        rankings.append([chunk_id for chunk_id, _ in near])
-    if mode != "vector":
-        scored = fuse(rankings)
-    hits = _hits(store, scored[:k])
-    return [_with_best_page(store, hit, query, embed_query) for hit in hits]
-
-
-def _stems(text: str) -> set[str]:
-    # A crude stemmer is enough to tell which of two or three pages a query is about.
-    return {w[:6] for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2}
-
-
-def _with_best_page(
-    store: Store, hit: SearchHit, query: str, embed_query: Callable[[str], np.ndarray]
-) -> SearchHit:
-    """Chunks of short pages can span several; point the hit at the page that answers."""
-    if hit.page_start == hit.page_end:
-        return hit
-    rows = store.query(
-        "SELECT page_no, text FROM pages WHERE document_id = ? AND page_no BETWEEN ? AND ? "
-        "ORDER BY page_no",
-        (hit.document_id, hit.page_start, hit.page_end),
-    )
-    if not rows:
-        return hit
-    wanted = _stems(query)
-    overlaps = [len(wanted & _stems(text)) for _, text in rows]
-    if max(overlaps) > 0:
-        best = rows[overlaps.index(max(overlaps))][0]
-    else:
-        q = embed_query(query)
-        similarities = [float(np.dot(embed_query(text), q)) for _, text in rows]
-        best = rows[similarities.index(max(similarities))][0]
-    return dataclasses.replace(hit, page=best)
-
-
-def _hits(store: Store, scored: list[tuple[int, float]]) -> list[SearchHit]:
-    if not scored:
+    candidates = max(FIRST_STAGE, 4 * k)
+    places, query_vector = _first_stage(store, embed, query, candidates, document_ids, mode)
+    if not places:
         return []
-    ids = [chunk_id for chunk_id, _ in scored]
-    rows = store.query(
-        "SELECT c.id, c.document_id, d.path, d.title, c.page_start, c.page_end, c.text "
-        f"FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id IN "
-        f"({','.join('?' * len(ids))})",
-        ids,
+    if not second_stage:
+        return [_hit(place, None) for place in places[:k]]
+    pool = places[: max(RERANK_PLACES, k)]
+    starts: dict[int, list[int]] = {}
+
+    def page_starts(document_id: int) -> list[int]:
+        if document_id not in starts:
+            starts[document_id] = store.page_starts(document_id)
+        return starts[document_id]
+
+    ranked = rerank(pool, query, query_vector, embed, page_starts)
+    return [_hit(r.place, r) for r in ranked[:k]]
+
+
+def _first_stage(
+    store: Store,
+    embed: Embed,
+    query: str,
+    candidates: int,
+    document_ids: list[int] | None,
+    mode: str,
+) -> tuple[list[Place], np.ndarray]:
+    query_vector = embed([query])[0]
+    keyword = bm25_ranked(store, query, candidates, document_ids) if mode != "vector" else []
+    similarities = vectors.score_all(store, query_vector, document_ids)
+    near = similarities.top(candidates)
+    if mode == "bm25":
+        scored = fuse([keyword])
+    elif mode == "vector":
+        scored = near
+    else:
+        scored = fuse([keyword, [chunk_id for chunk_id, _ in near]])
+    rows = {row.id: row for row in store.chunk_rows([chunk_id for chunk_id, _ in scored])}
+    ranked = [
+        (rows[chunk_id], score)
+        for chunk_id, score in scored
+        if chunk_id in rows and not is_navigation(rows[chunk_id].text)
+    ]
+    if not ranked:  # nothing but navigation matched: better a table of contents than nothing
+        ranked = [(rows[chunk_id], score) for chunk_id, score in scored if chunk_id in rows]
+    keyword_ranks = {chunk_id: rank for rank, chunk_id in enumerate(keyword, start=1)}
+    return collapse(ranked, keyword_ranks, similarities), query_vector
+
+
+def _hit(place: Place, reranked: Reranked | None) -> SearchHit:
+    sentences = reranked.sentences if reranked else ()
+    page = sentences[0].page if sentences else place.first.page_start
+    first = place.first
+    return SearchHit(
+        chunk_id=first.id,
+        document_id=first.document_id,
+        path=first.path,
+        title=first.title,
+        page_start=place.page_start,
+        page_end=place.page_end,
+        score=reranked.score if reranked else place.score,
+        text=place.text,
+        page=page,
+        similarity=place.similarity,
+        keyword_rank=place.keyword_rank,
+        sentences=sentences,
+        chunk_ids=tuple(c.id for c in place.chunks),
     )
-    by_id = {row[0]: row for row in rows}
-    hits = []
-    for chunk_id, score in scored:
-        row = by_id.get(chunk_id)
-        if row is not None:
-            hits.append(
-                SearchHit(row[0], row[1], row[2], row[3], row[4], row[5], score, row[6], row[4])
-            )
-    return hits

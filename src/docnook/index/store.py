@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlean as sqlite_module
-import sqlite_utils
 
 from docnook.errors import StorageError
 from docnook.index.migrations import MIGRATIONS
@@ -123,7 +122,6 @@ class Store:
                 str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
             )
             self.conn.row_factory = sqlite_module.Row
-            self.db = sqlite_utils.Database(self.conn)
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -225,11 +223,98 @@ class Store:
             return self.query("SELECT count(*) FROM chunks")[0][0]
         return self.query("SELECT count(*) FROM chunks WHERE document_id = ?", (doc_id,))[0][0]
 
+    # -- search ---------------------------------------------------------------------------
+
+    def keyword_ranked(
+        self, expression: str, limit: int, document_ids: list[int] | None = None
+    ) -> list[int]:
+        """Chunk ids matching an FTS5 expression, best BM25 first."""
+        sql = (
+            "SELECT chunks_fts.rowid FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
+            "WHERE chunks_fts MATCH ?"
+        )
+        params: list[Any] = [expression]
+        if document_ids:
+            sql += f" AND c.document_id IN ({','.join('?' * len(document_ids))})"
+            params.extend(document_ids)
+        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
+        params.append(limit)
+        return [row[0] for row in self.query(sql, params)]
+
+    def chunk_rows(self, chunk_ids: list[int]) -> list[ChunkRow]:
+        """The chunks with these ids (any order), with their document's path and title."""
+        if not chunk_ids:
+            return []
+        rows = self.query(
+            "SELECT c.id, c.document_id, d.path, d.title, c.seq, c.page_start, c.page_end, "
+            "c.char_start, c.char_end, c.text FROM chunks c "
+            "JOIN documents d ON d.id = c.document_id "
+            f"WHERE c.id IN ({','.join('?' * len(chunk_ids))})",
+            chunk_ids,
+        )
+        return [ChunkRow(*row) for row in rows]
+
+    def neighbour_chunks(self, document_id: int, seqs: list[int]) -> list[ChunkRow]:
+        """Chunks of one document by their sequence numbers."""
+        if not seqs:
+            return []
+        rows = self.query(
+            "SELECT c.id, c.document_id, d.path, d.title, c.seq, c.page_start, c.page_end, "
+            "c.char_start, c.char_end, c.text FROM chunks c "
+            "JOIN documents d ON d.id = c.document_id "
+            f"WHERE c.document_id = ? AND c.seq IN ({','.join('?' * len(seqs))})",
+            [document_id, *seqs],
+        )
+        return [ChunkRow(*row) for row in rows]
+
+    def page_starts(self, document_id: int) -> list[int]:
+        """Where each page starts in the document's pages joined by the chunker's separator
+        (two characters): chunk character offsets count in that text."""
+        rows = self.query(
+            "SELECT length(text) FROM pages WHERE document_id = ? ORDER BY page_no",
+            (document_id,),
+        )
+        starts, offset = [], 0
+        for (length,) in rows:
+            starts.append(offset)
+            offset += length + 2
+        return starts
+
+    def document_chunk_texts(self, document_id: int) -> list[str]:
+        rows = self.query(
+            "SELECT text FROM chunks WHERE document_id = ? ORDER BY seq", (document_id,)
+        )
+        return [row[0] for row in rows]
+
+    def page_range_texts(self, document_id: int, first: int, last: int) -> list[tuple[int, str]]:
+        return [
+            (row[0], row[1])
+            for row in self.query(
+                "SELECT page_no, text FROM pages WHERE document_id = ? AND page_no BETWEEN ? "
+                "AND ? ORDER BY page_no",
+                (document_id, first, last),
+            )
+        ]
+
     def remove_document(self, doc_id: int) -> bool:
         with self.transaction() as conn:
             removed = conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount
             self.bump_generation(conn)
         return bool(removed)
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    id: int
+    document_id: int
+    path: str
+    title: str
+    seq: int
+    page_start: int
+    page_end: int
+    char_start: int
+    char_end: int
+    text: str
 
 
 _DOC_COLUMNS = (

@@ -64,13 +64,41 @@ def nearest(
     store: Store, query: np.ndarray, limit: int, document_ids: list[int] | None = None
 ) -> list[tuple[int, float]]:
     """(chunk id, cosine similarity) of the `limit` closest chunks, best first."""
+    return score_all(store, query, document_ids).top(limit)
+
+
+class QueryScores:
+    """The cosine similarity of one query to every chunk, computed once per search."""
+
+    def __init__(self, loaded: VectorMatrix, scores: np.ndarray) -> None:
+        self._loaded = loaded
+        self._scores = scores
+        self._rows = {int(chunk_id): row for row, chunk_id in enumerate(loaded.chunk_ids)}
+
+    def top(self, limit: int) -> list[tuple[int, float]]:
+        """(chunk id, similarity) of the `limit` closest chunks, best first."""
+        scores = self._scores
+        limit = min(limit, len(scores))
+        if limit <= 0:
+            return []
+        top = np.argpartition(-scores, limit - 1)[:limit]
+        top = top[np.argsort(-scores[top])]
+        chunk_ids = self._loaded.chunk_ids
+        return [(int(chunk_ids[i]), float(scores[i])) for i in top if np.isfinite(scores[i])]
+
+    def get(self, chunk_id: int, default: float = 0.0) -> float:
+        row = self._rows.get(chunk_id)
+        if row is None or not np.isfinite(self._scores[row]):
+            return default
+        return float(self._scores[row])
+
+
+def score_all(
+    store: Store, query: np.ndarray, document_ids: list[int] | None = None
+) -> QueryScores:
+    """Similarities of `query` to every chunk (of `document_ids` only, when given)."""
     loaded = load_matrix(store)
-    if not len(loaded.chunk_ids) or limit <= 0:
-        return []
     scores = loaded.matrix @ np.asarray(query, dtype=np.float32)
     if document_ids:
         scores = np.where(np.isin(loaded.document_ids, document_ids), scores, -np.inf)
-    limit = min(limit, len(scores))
-    top = np.argpartition(-scores, limit - 1)[:limit]
-    top = top[np.argsort(-scores[top])]
-    return [(int(loaded.chunk_ids[i]), float(scores[i])) for i in top if np.isfinite(scores[i])]
+    return QueryScores(loaded, scores)

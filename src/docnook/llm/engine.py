@@ -253,6 +253,11 @@ class LoadedModel:
         self.memo: dict[str, Any] = {}  # values derived from this model, computed once
         self.vocab = self.llama._model.vocab
         self._formatter = self._chat_formatter()
+        # A CPU-only build places nothing on a GPU, whatever the setting asks.
+        offload = bool(llama_cpp.llama_supports_gpu_offload())
+        layers = llama_cpp.llama_model_n_layer(self.llama.model) + 1  # the output layer too
+        wanted = layers if spec.n_gpu_layers < 0 else min(spec.n_gpu_layers, layers)
+        self.offloaded_layers = wanted if offload else 0
 
     def _chat_formatter(self) -> Any:
         template = self.info.chat_template
@@ -486,6 +491,12 @@ class Engine:
     def loaded(self) -> LoadSpec | None:
         with self._lock:
             return self._model.spec if self._model is not None else None
+
+    def offloaded_layers(self) -> int | None:
+        """Layers of the loaded model that llama.cpp placed on a GPU; None: none loaded."""
+        with self._lock:
+            model = self._model
+        return None if model is None else model.offloaded_layers
 
     @property
     def last_error(self) -> str | None:

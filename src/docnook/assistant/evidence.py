@@ -1,0 +1,95 @@
+"""Which retrieved sentence an answer rests on, and whether any does.
+
+Search has already scored every sentence of the best places against the question
+(`index/rerank.py`). Here the best of them becomes the answer's span (the quote a person sees,
+widened to the sentence before or after where it cannot stand alone) and the question is
+checked against it: an answer needs a sentence close in meaning to the question *and* a
+passage that holds the question's own key terms. A plausible question about something the
+documents do not cover usually fails the second test: its topic words are there, the one thing
+it asks about is not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docnook import text as textrules
+from docnook.index.rerank import ScoredSentence
+from docnook.index.search import SearchHit
+
+# The words that frame a question rather than say what it is about.
+_FRAME_TEXT = """
+default defaults value values function functions set setting settings number name names mean
+means meaning happen happens kind type types way ways difference differ need needs make makes
+work works possible want find document documents say says said called call purpose used
+describe described explain example examples list option options give gives show shows
+"""
+_FRAME = frozenset(textrules.stem(word) for word in _FRAME_TEXT.split())
+# Words that point back at an earlier sentence: such a sentence is quoted with the one before.
+_ANAPHORA_TEXT = "it its this these they their such that those he she there"
+_ANAPHORA = frozenset(_ANAPHORA_TEXT.split())
+
+# The two tests of support. The similarity is all-MiniLM-L6-v2's cosine plus the keyword
+# bonus of `rerank.py`; coverage is the share of the question's key terms in the passage.
+MIN_SENTENCE_SCORE = 0.45
+MIN_KEY_COVERAGE = 0.6
+MAX_QUOTE_CHARS = 480
+
+
+@dataclass(frozen=True)
+class Evidence:
+    hit: SearchHit
+    quote: str  # the supporting sentence(s), exact text of the page, whitespace tidied
+    page: int
+    sentence: ScoredSentence
+    coverage: float  # share of the question's key terms found in the passage
+    supported: bool
+
+    @property
+    def score(self) -> float:
+        return self.sentence.score
+
+
+def key_terms(question: str) -> set[str]:
+    """The question's content words, less the words that only frame it."""
+    terms = textrules.content_words(question)
+    specific = {term for term in terms if term not in _FRAME}
+    return specific or terms
+
+
+def coverage(question: str, passage: str) -> float:
+    wanted = key_terms(question)
+    if not wanted:
+        return 0.0
+    return len(wanted & textrules.content_words(passage)) / len(wanted)
+
+
+def quote_span(hit: SearchHit, best: ScoredSentence) -> tuple[str, int]:
+    """The quote around `best`, as exact text of `hit`'s passage, and the page it starts on."""
+    ordered = sorted(hit.sentences, key=lambda s: s.start)
+    index = next(i for i, s in enumerate(ordered) if s.start == best.start)
+    first, last = index, index
+    words = textrules.words(best.text)
+    if words and words[0] in _ANAPHORA and index > 0:
+        first = index - 1
+    if (best.text.rstrip().endswith(":") or len(words) < 8) and index + 1 < len(ordered):
+        last = index + 1
+    start, end = ordered[first].start, ordered[last].end
+    quote = " ".join(hit.text[start:end].split())
+    if len(quote) > MAX_QUOTE_CHARS:
+        quote = " ".join(best.text.split())[:MAX_QUOTE_CHARS]
+    return quote, ordered[first].page
+
+
+def assess(question: str, hits: list[SearchHit]) -> Evidence | None:
+    """The best supporting span among `hits` (best first), or None when they have no
+    sentences. `supported` says whether it passes both tests."""
+    for hit in hits:
+        best = hit.best_sentence
+        if best is None:
+            continue
+        quote, page = quote_span(hit, best)
+        covered = coverage(question, hit.text)
+        supported = best.score >= MIN_SENTENCE_SCORE and covered >= MIN_KEY_COVERAGE
+        return Evidence(hit, quote, page, best, covered, supported)
+    return None

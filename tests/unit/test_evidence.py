@@ -1,0 +1,70 @@
+"""Choosing the sentence an answer rests on, and declining when none supports one."""
+
+from __future__ import annotations
+
+from docnook.assistant.chats import ChatContext
+from docnook.assistant.evidence import assess, coverage, key_terms, quote_span
+from docnook.index.rerank import ScoredSentence
+from docnook.index.search import SearchHit
+
+PASSAGE = (
+    "Options are set with options(). The digits option controls printing: "
+    "It defaults to 7 significant digits. Scipen sets a penalty."
+)
+
+
+def _hit(scores: dict[str, float]) -> SearchHit:
+    sentences = []
+    start = 0
+    for sentence in (
+        "Options are set with options().",
+        "The digits option controls printing:",
+        "It defaults to 7 significant digits.",
+        "Scipen sets a penalty.",
+    ):
+        start = PASSAGE.index(sentence, start)
+        score = scores.get(sentence, 0.1)
+        sentences.append(
+            ScoredSentence(sentence, start, start + len(sentence), 4, score, 0.0, score)
+        )
+        start += len(sentence)
+    sentences.sort(key=lambda s: -s.score)
+    return SearchHit(1, 1, "/m.pdf", "Manual", 4, 4, 1.0, PASSAGE, 4, 0.5, 1, tuple(sentences))
+
+
+def test_quote_takes_the_lead_in_and_the_sentence_it_points_back_to() -> None:
+    hit = _hit({"The digits option controls printing:": 0.8})
+    assert quote_span(hit, hit.sentences[0]) == (
+        "The digits option controls printing: It defaults to 7 significant digits.",
+        4,
+    )
+    hit = _hit({"It defaults to 7 significant digits.": 0.8})
+    quote, _ = quote_span(hit, hit.sentences[0])
+    assert quote.startswith("The digits option")
+
+
+def test_support_needs_both_a_close_sentence_and_the_question_key_terms() -> None:
+    hit = _hit({"It defaults to 7 significant digits.": 0.8})
+    found = assess("What is the default number of digits printed?", [hit])
+    assert found is not None and found.supported
+    missing = assess("What is the default width of the console?", [hit])
+    assert missing is not None and not missing.supported
+    weak = assess("What is the default number of digits printed?", [_hit({})])
+    assert weak is not None and not weak.supported
+    assert assess("anything", []) is None
+
+
+def test_key_terms_leave_out_the_words_that_frame_a_question() -> None:
+    assert key_terms("What is the default value of digits?") == {"digits"}
+    assert coverage("What is the default value of digits?", PASSAGE) == 1.0
+
+
+def test_follow_up_questions_search_with_the_question_before() -> None:
+    context = ChatContext("What does the digits option control?")
+    assert context.query_for("And what is its default?") == (
+        "What does the digits option control? And what is its default?"
+    )
+    assert context.query_for("How are packages installed from source files?") == (
+        "How are packages installed from source files?"
+    )
+    assert ChatContext().query_for("and its default?") == "and its default?"
