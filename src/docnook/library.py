@@ -25,7 +25,7 @@ from docnook.index.embedder import MAX_TOKENS, Embedder, shared_embedder
 from docnook.index.store import DocumentRecord, Store
 from docnook.index.vectors import to_blob
 from docnook.ingest import pdf
-from docnook.ingest.chunker import Chunk, chunk_pages
+from docnook.ingest.chunker import Chunk, chunk_pages, with_headings
 from docnook.ingest.layout import strip_running_lines
 from docnook.jobs import CancelToken, ProgressCallback, no_progress
 
@@ -375,7 +375,10 @@ class Library:
         item.error = pdf.damage_note(text.damaged_pages, text.page_count)
         # Running headers and page numbers would join every page's first and last sentences.
         item.pages, item.page_count = strip_running_lines(text.pages), text.page_count
-        item.chunks = chunk_pages(text.pages, self.embedder.token_spans, MAX_TOKENS, OVERLAP_TOKENS)
+        item.chunks = with_headings(
+            item.pages,
+            chunk_pages(item.pages, self.embedder.token_spans, MAX_TOKENS, OVERLAP_TOKENS),
+        )
         return item
 
     @staticmethod
@@ -412,7 +415,9 @@ class Library:
             return self._apply_skip(item)
         vectors = None
         if item.status == pdf.STATUS_INDEXED and item.chunks:
-            texts = [chunk.text for chunk in item.chunks]
+            # The heading path goes into the vector too: "It defaults to 7" is about the
+            # section's subject, which the heading names.
+            texts = [f"{c.heading}\n{c.text}" if c.heading else c.text for c in item.chunks]
             vectors = self.embedder.embed(texts, cancel, lambda n: on_chunks(n, len(texts)))
         cancel.raise_if_cancelled()
         with self.store.transaction() as conn:
@@ -457,9 +462,18 @@ class Library:
                 )
                 conn.executemany(
                     "INSERT INTO chunks (document_id, seq, page_start, page_end, char_start, "
-                    "char_end, text) VALUES (?,?,?,?,?,?,?)",
+                    "char_end, text, heading) VALUES (?,?,?,?,?,?,?,?)",
                     [
-                        (doc_id, c.seq, c.page_start, c.page_end, c.char_start, c.char_end, c.text)
+                        (
+                            doc_id,
+                            c.seq,
+                            c.page_start,
+                            c.page_end,
+                            c.char_start,
+                            c.char_end,
+                            c.text,
+                            c.heading,
+                        )
                         for c in item.chunks
                     ],
                 )

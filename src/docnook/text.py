@@ -47,9 +47,19 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
+_SUFFIXES = ("ing", "ed", "es", "s")
+
+
 def stem(word: str) -> str:
-    """A crude stem, enough to tell that "boils" and "boiling" are the same word."""
-    return word[:6] if len(word) > 6 and not word.isdigit() else word
+    """A crude stem, enough to tell that "printed", "prints" and "printing" are one word:
+    one common suffix off, then the first six letters."""
+    if word.isdigit() or len(word) <= 3:
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[: -len(suffix)]
+            break
+    return word[:6]
 
 
 def content_words(text: str) -> set[str]:
@@ -121,10 +131,11 @@ def _blocks(text: str) -> Iterable[tuple[int, int]]:
                 start = None
             previous = ""
             continue
+        opens = stripped[:1].isupper() or stripped[:1].isdigit()
         new_block = (
             start is None
             or _BULLET.match(line) is not None
-            or _is_heading_line(previous, typical)
+            or (opens and _is_heading_line(previous, typical))
             or (previous.endswith((".", ":", "!", "?")) and len(previous) < 0.7 * typical)
         )
         if new_block and start is not None:

@@ -46,27 +46,37 @@ def run(capsys, monkeypatch, data: Path, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_ask_json_and_text(library, capsys, monkeypatch) -> None:
+def test_ask_json_and_text_and_chats(library, capsys, monkeypatch) -> None:
     data, doc_id = library
     code, out, _ = run(capsys, monkeypatch, data, "ask", "Who kept the lighthouse?", "--json")
     assert code == 0
     answer = json.loads(out)
-    assert answer["found"] is True
-    assert answer["citations"][0] == {
-        "n": 1,
-        "path": answer["citations"][0]["path"],
-        "title": "Eldvik guide",
-        "page": 1,
-    }
+    assert answer["found"] is True and answer["supported"] is True
+    cited = answer["citations"][0]
+    assert (cited["n"], cited["title"], cited["page"]) == (1, "Eldvik guide", 1)
+    assert "Marta Olsen" in cited["quote"]
+    chat_id = answer["chat_id"]
     code, out, _ = run(
         capsys, monkeypatch, data, "ask", "Who kept the lighthouse?", "--doc", str(doc_id)
     )
     assert code == 0
+    assert out.startswith("“") and "Marta Olsen" in out.split("\n")[0]  # the quote first
     assert "Sources:\n[1] Eldvik guide, p. 1" in out
+    code, out, _ = run(
+        capsys, monkeypatch, data, "ask", "How long did she do it?", "--chat", str(chat_id)
+    )
+    assert code == 0 and "forty years" in out
+    code, out, _ = run(capsys, monkeypatch, data, "chats", "--json")
+    mine = next(c for c in json.loads(out) if c["id"] == chat_id)
+    assert mine["messages"] == 4 and mine["title"] == "Who kept the lighthouse?"
+    code, out, _ = run(capsys, monkeypatch, data, "chats", str(chat_id))
+    assert code == 0 and out.startswith("You: Who kept the lighthouse?")
     code, out, _ = run(capsys, monkeypatch, data, "ask", "What is the capital of Peru?")
-    assert code == 0 and "nothing" in out.lower() and "Sources" not in out
+    assert code == 0 and "don't say" in out and "Sources" not in out
     code, _, err = run(capsys, monkeypatch, data, "ask", "x?", "--doc", "999")
     assert code == 1 and "No document" in err
+    code, _, err = run(capsys, monkeypatch, data, "ask", "x?", "--chat", "999")
+    assert code == 1 and "No chat 999" in err
 
 
 def test_sentiment_and_summarize_json(library, capsys, monkeypatch) -> None:

@@ -55,7 +55,7 @@ def test_support_needs_both_a_close_sentence_and_the_question_key_terms() -> Non
 
 
 def test_key_terms_leave_out_the_words_that_frame_a_question() -> None:
-    assert key_terms("What is the default value of digits?") == {"digits"}
+    assert key_terms("What is the default value of digits?") == {"digit"}
     assert coverage("What is the default value of digits?", PASSAGE) == 1.0
 
 

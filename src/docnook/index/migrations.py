@@ -118,9 +118,36 @@ def m003_chats(conn: sqlite3.Connection) -> None:
     )
 
 
+def m004_chunk_headings(conn: sqlite3.Connection) -> None:
+    """Each chunk's heading path ("2 Installing R > 2.3 Help options"), searched with its
+    text: a passage often never names its subject again, its section does. The full-text
+    table gains the column, so it is made anew and filled from the chunks."""
+    conn.executescript(
+        """
+        ALTER TABLE chunks ADD COLUMN heading TEXT NOT NULL DEFAULT '';
+        DROP TRIGGER chunks_ai;
+        DROP TRIGGER chunks_ad;
+        DROP TABLE chunks_fts;
+        CREATE VIRTUAL TABLE chunks_fts USING fts5(
+            text, heading, content='chunks', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN
+            INSERT INTO chunks_fts(rowid, text, heading) VALUES (new.id, new.text, new.heading);
+        END;
+        CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
+            INSERT INTO chunks_fts(chunks_fts, rowid, text, heading)
+            VALUES ('delete', old.id, old.text, old.heading);
+        END;
+        INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild');
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_library,
     m002_analyses,
     m003_chats,
+    m004_chunk_headings,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,11 +2,12 @@
 
 The first stage scores whole chunks, about 200 words each: a chunk that mentions every word of
 the question in passing can beat the one sentence that answers it. Here each candidate place
-is split into sentences, every sentence is embedded with the bundled embedding model (one
-batch for all candidates) and scored against the question by meaning and by the question's
-words it contains. A place is then ranked by its best sentence together with its own
-similarity and first-stage rank, and carries its sentences, best first, so the next stages
-(the page a citation opens, the quote, the answer's span) need not compute them again.
+is split into sentences; the few likeliest of each place (most of the question's words) are
+embedded with the bundled embedding model, in one batch, and scored against the question by
+meaning and by the question's words they contain. A place is then ranked by its best
+sentence together with its own similarity and first-stage rank, and carries its sentences,
+best first, so the next stages (the page a citation opens, the quote, the answer's span)
+need not compute them again.
 
 Measured alternatives are in benchmarks/README.md ("Answers"); no cross-encoder can be shipped
 inside a package offline, and the language model's own yes/no probability cost about 0.3 s a
@@ -24,8 +25,9 @@ import numpy as np
 from docnook import text as textrules
 from docnook.index.places import Place
 
-RERANK_PLACES = 24  # candidates the second stage reads
-_MAX_SENTENCE_CHARS = 600  # a "sentence" longer than this is a table or a list: cut it
+RERANK_PLACES = 10  # candidates the second stage reads
+SENTENCES_PER_PLACE = 4  # of each, the sentences embedded and scored
+_MAX_SENTENCE_CHARS = 320  # a "sentence" longer than this is a table or a list: cut it
 _MIN_WORDS = 2
 # How the evidence is weighed: meaning first, then the question's own words, then the
 # first stage's view of the whole passage.
@@ -70,24 +72,31 @@ def rerank(
     embed: Callable[[list[str]], np.ndarray],
     page_starts: Callable[[int], list[int]],
 ) -> list[Reranked]:
-    """`places` re-ordered by their best sentences, best first."""
+    """`places` re-ordered by their best sentences, best first. Embedding is what costs
+    (about 10 ms of CPU a sentence on 2 cores), so only each place's likeliest sentences
+    are embedded: those holding most of the question's words, then the first ones."""
     wanted = query_terms(query)
-    pieces: list[tuple[int, int, int, str]] = []  # place index, start, end, text
+    pieces: list[tuple[int, int, int, str, float]] = []  # place, start, end, text, overlap
     for index, place in enumerate(places):
         passage = place.text
-        for start, end in textrules.sentence_spans(passage):
+        found = []
+        for order, (start, end) in enumerate(textrules.sentence_spans(passage)):
             sentence = passage[start:end]
             if len(textrules.words(sentence)) < _MIN_WORDS:
                 continue
-            pieces.append((index, start, end, sentence[:_MAX_SENTENCE_CHARS]))
+            found.append((order, start, end, sentence, _overlap(wanted, sentence)))
+        found.sort(key=lambda f: (-f[4], f[0]))
+        for _, start, end, sentence, overlap in found[:SENTENCES_PER_PLACE]:
+            pieces.append((index, start, end, sentence, overlap))
     if not pieces:
         return [Reranked(p, (), p.similarity) for p in places]
-    vectors = embed([piece[3] for piece in pieces])
+    vectors = embed([piece[3][:_MAX_SENTENCE_CHARS] for piece in pieces])
     similarities = vectors @ np.asarray(query_vector, dtype=np.float32)
     per_place: dict[int, list[ScoredSentence]] = {}
-    for (index, start, end, sentence), similarity in zip(pieces, similarities, strict=True):
+    for (index, start, end, sentence, overlap), similarity in zip(
+        pieces, similarities, strict=True
+    ):
         place = places[index]
-        overlap = _overlap(wanted, sentence)
         score = float(similarity) + KEYWORD_BONUS * overlap
         page = _page_of(page_starts(place.document_id), place.char_start + start)
         scored = ScoredSentence(sentence, start, end, page, float(similarity), overlap, score)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from docnook.ingest.headings import heading_paths
 
 # Given texts, the (start, end) character spans of each text's word pieces, no special tokens.
 TokenSpans = Callable[[Sequence[str]], list[list[tuple[int, int]]]]
@@ -34,6 +36,7 @@ class Chunk:
     page_end: int  # 1-based, inclusive
     char_start: int  # offsets in the pages joined by PAGE_SEPARATOR
     char_end: int
+    heading: str = ""  # the section it sits in (`headings.py`), "" when none is numbered
 
 
 def join_pages(pages: Sequence[str]) -> tuple[str, list[int]]:
@@ -125,3 +128,10 @@ def chunk_pages(
             nxt += 1  # start on a word, not inside one
         i = nxt
     return chunks
+
+
+def with_headings(pages: Sequence[str], chunks: list[Chunk]) -> list[Chunk]:
+    """`chunks` with the heading path each one starts under."""
+    text, _ = join_pages(pages)
+    paths = heading_paths(text, [chunk.char_start for chunk in chunks])
+    return [replace(chunk, heading=path) for chunk, path in zip(chunks, paths, strict=True)]
