@@ -220,6 +220,9 @@ class FakeEngine:
     def loaded(self) -> LoadSpec | None:
         return self._spec
 
+    def offloaded_layers(self) -> int | None:
+        return None if self._spec is None else 0  # a fake places nothing on a GPU
+
     def load(self, spec: LoadSpec) -> None:
         with self._lock:
             if self._closed:

@@ -88,12 +88,18 @@ def test_an_unchanged_file_is_neither_read_nor_embedded(
             first.document_id,
             None,
         )
-        # A copy of the same bytes elsewhere is recognised by its hash, not read either.
+    with monkeypatch.context() as patch:
+        # A path the library has not seen has its pages counted for the progress bar; the
+        # rest (reading, chunking, embedding) is skipped once its hash is found.
+        patch.setattr(pdf, "read_pdf", must_not_run("read_pdf"))
+        patch.setattr(library.embedder, "embed", must_not_run("embed"))
+        patch.setattr(library.embedder, "token_spans", must_not_run("token_spans"))
         copy = tmp_path / "copy.pdf"
         shutil.copy(a, copy)
         duplicate = library.index([copy]).outcomes[0]
         assert duplicate.action == "unchanged" and "same file as" in duplicate.reason
-        # A moved file keeps its record (and so its analyses), without a new read.
+        # A moved file keeps its record (and so its analyses).
+        copy.unlink()
         moved_to = tmp_path / "archive" / "b.pdf"
         moved_to.parent.mkdir()
         shutil.move(a, moved_to)
