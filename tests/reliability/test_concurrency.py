@@ -169,6 +169,10 @@ def test_two_processes_indexing_one_library(tmp_path: Path, embedder) -> None:
     assert written[0] | written[1] == every and not written[0] & written[1]
     # And each process wrote its share while the other was running.
     assert by_first <= written[0] and by_second <= written[1]
+    print(
+        f"first wrote {len(written[0])} ({len(by_first)} before its pause), "
+        f"second {len(written[1])} ({len(by_second)} during it)"
+    )
 
     state = check_index(index)
     assert state.problems == []
