@@ -1,5 +1,5 @@
 # The two commands of the README, and the ones behind them.
-.PHONY: setup run test lint bench-indexing bench-generation package package-smoke
+.PHONY: setup run test test-fast lint bench-indexing bench-generation package package-smoke
 
 setup:
 	./scripts/setup.sh
@@ -9,6 +9,11 @@ run: setup
 
 test: setup
 	./scripts/test.sh
+
+# The fast tier: logic on real SQLite and real PDFs with a fake embedder and a fake engine
+# (tests/fast, tests/fakes.py), and the unit tests; no model is loaded. Seconds, not minutes.
+test-fast: setup
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest tests/fast tests/unit -m "not slow" -q
 
 lint:
 	.venv/bin/ruff check src tests benchmarks scripts packaging

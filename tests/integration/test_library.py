@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sqlite3
-import time
+from pathlib import Path
 
 import pytest
 
-from docnook.errors import DataDirError, InputError
+from docnook.errors import DataDirError, InputError, StorageError
+from docnook.index import store as store_module
+from docnook.ingest import pdf as pdf_reader
 from docnook.jobs import CancelToken
 from docnook.library import Library
 from pdfmaker import make_image_only_pdf, make_pdf
@@ -92,15 +95,25 @@ def test_owner_password_only_pdf_is_indexed_without_asking(tmp_path, library):
     assert library.index([pdf]).outcomes[0].action == "indexed"
 
 
-def test_reindex_unchanged_changed_and_moved(tmp_path, library):
+def _must_not_run(name):
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"{name} was called")
+
+    return refuse
+
+
+def test_reindex_unchanged_changed_and_moved(tmp_path, library, monkeypatch):
     pdf = make_pdf(tmp_path / "a.pdf", ANIMALS)
     first = library.index([pdf]).outcomes[0]
     assert first.action == "indexed" and first.chunks >= 1
 
-    started = time.monotonic()
-    again = library.index([pdf]).outcomes[0]
+    with monkeypatch.context() as patch:  # an unchanged file is neither read nor embedded
+        patch.setattr(pdf_reader, "read_pdf", _must_not_run("read_pdf"))
+        patch.setattr(pdf_reader, "page_count", _must_not_run("page_count"))
+        patch.setattr(library.embedder, "embed", _must_not_run("embed"))
+        patch.setattr(library.embedder, "token_spans", _must_not_run("token_spans"))
+        again = library.index([pdf]).outcomes[0]
     assert again.action == "unchanged" and again.document_id == first.document_id
-    assert time.monotonic() - started < 2.0  # no reading, no embedding
 
     make_pdf(pdf, ["A completely different text about volcanoes and magma."])
     changed = library.index([pdf]).outcomes[0]
@@ -170,12 +183,72 @@ def test_data_dir_that_cannot_be_created_is_a_clear_error(tmp_path):
         Library(blocker / "data")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
-def test_read_only_data_dir_is_a_clear_error(tmp_path):
+def _as_an_ordinary_user(monkeypatch, read_only: Path) -> None:
+    """Root may write anywhere, so where the tests run as root, what the kernel answers an
+    ordinary user inside `read_only` is simulated: EACCES from mkdir, and no write permission
+    from access()."""
+    if os.geteuid() != 0:
+        return  # the real permissions apply
+    real_mkdir, real_access = os.mkdir, os.access
+
+    def inside(path) -> bool:
+        return Path(path).resolve().is_relative_to(read_only)
+
+    def mkdir(path, *args, **kwargs):
+        if inside(path):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_mkdir(path, *args, **kwargs)
+
+    def access(path, mode, *args, **kwargs):
+        if inside(path) and mode & os.W_OK:
+            return False
+        return real_access(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "mkdir", mkdir)
+    monkeypatch.setattr(os, "access", access)
+
+
+def test_read_only_data_dir_is_a_clear_error(tmp_path, monkeypatch):
     ro = tmp_path / "ro"
     ro.mkdir(mode=0o500)
-    with pytest.raises(DataDirError):
+    _as_an_ordinary_user(monkeypatch, ro.resolve())
+    with pytest.raises(DataDirError) as info:
         Library(ro / "data")
+    assert str(info.value) == (
+        f"DocNook cannot create its data folder {ro / 'data'}: Permission denied."
+    )
+    assert not (ro / "data").exists()
+
+
+def test_existing_read_only_data_dir_is_a_clear_error(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    data.chmod(0o500)
+    _as_an_ordinary_user(monkeypatch, data.resolve())
+    with pytest.raises(DataDirError) as info:
+        Library(data)
+    message = str(info.value)
+    assert message.startswith(f"DocNook's data folder {data} is not writable.")
+    assert "DOCNOOK_DATA_DIR" in message and "\n" not in message
+
+
+def test_read_only_index_file_is_a_clear_error(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    with Library(data):
+        pass
+    index = data / "library.sqlite3"
+    index.chmod(0o400)
+    if os.geteuid() == 0:
+        # Root may write a read-only file: SQLite's answer to an ordinary user is simulated.
+        def connect(*args, **kwargs):
+            raise store_module.sqlite_module.OperationalError(
+                "attempt to write a readonly database"
+            )
+
+        monkeypatch.setattr(store_module.sqlite_module, "connect", connect)
+    with pytest.raises(StorageError) as info:
+        Library(data)
+    assert str(info.value) == f"The index {index} is read-only. Check the folder's permissions."
 
 
 def test_cancel_keeps_whole_documents_only(tmp_path, library):

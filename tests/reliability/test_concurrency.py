@@ -4,11 +4,15 @@ nobody sees half a document, and the index ends whole with every file in it once
 
 from __future__ import annotations
 
+import json
 import random
+import signal
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
+import sqlean
 
 from docnook.assistant import Assistant
 from docnook.config import Settings
@@ -73,30 +77,105 @@ def test_search_and_ask_while_another_process_indexes(tmp_path: Path, embedder) 
     assert state.problems == [] and len(state.indexed()) == 15
 
 
+def _indexed(index: Path) -> set[str]:
+    """The documents committed to the index so far, by path (none before it exists)."""
+    try:
+        conn = sqlean.connect(f"file:{index}?mode=ro", uri=True, timeout=5)
+        try:
+            rows = conn.execute("SELECT path FROM documents WHERE status = 'indexed'")
+            return {row[0] for row in rows}
+        finally:
+            conn.close()
+    except sqlean.Error:  # not made yet, or its schema not yet committed
+        return set()
+
+
+def _holds_the_write_lock(index: Path) -> bool:
+    """Whether some process is inside a write transaction on `index` right now."""
+    conn = sqlean.connect(str(index), timeout=0, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return False
+    except sqlean.OperationalError:
+        return True
+    finally:
+        conn.close()
+
+
+def _wait_for(condition, what: str, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
+        time.sleep(0.01)
+
+
+def _pause_between_documents(process: subprocess.Popen, index: Path) -> None:
+    """SIGSTOP `process` outside any write transaction, so the other writer is not kept
+    waiting on a lock that a stopped process holds."""
+    process.send_signal(signal.SIGSTOP)
+    while _holds_the_write_lock(index):
+        process.send_signal(signal.SIGCONT)
+        time.sleep(0.005)
+        process.send_signal(signal.SIGSTOP)
+
+
 def test_two_processes_indexing_one_library(tmp_path: Path, embedder) -> None:
     data = tmp_path / "data"
+    index = data / "library.sqlite3"
     env = environment(data)
     batch = _batch(tmp_path / "batch", documents=10, pages=8, seed=2)
+    every = {str(p) for p in batch.glob("*.pdf")}
     first = start(["index", str(batch), "--json"], env)
-    time.sleep(0.5)  # the second starts while the first is under way
-    second = start(["index", str(batch), "--json"], env)
-    listing = run(["docs", "--json"], env)  # a third reads meanwhile
-    assert listing.returncode == 0, listing.stderr
+    second: subprocess.Popen | None = None
+    try:
+        # The overlap is made, not hoped for: the first is paused part way through the batch,
+        # the second indexes documents of the same batch meanwhile, then both go on together.
+        _wait_for(lambda: _indexed(index) or first.poll() is not None, "a first document")
+        _pause_between_documents(first, index)
+        by_first = _indexed(index)
+        assert first.poll() is None and 1 <= len(by_first) < 10, "the first is mid-batch"
+        second = start(["index", str(batch), "--json"], env)
+        listing = run(["docs", "--json"], env)  # a third reads meanwhile
+        assert listing.returncode == 0, listing.stderr
+        _wait_for(
+            lambda: _indexed(index) - by_first or second.poll() is not None,
+            "the second process's first document",
+        )
+        by_second = _indexed(index) - by_first
+        assert first.poll() is None, "the first process is still mid-batch"
+        assert by_second, "the second process indexed documents while the first was under way"
+    except BaseException:
+        for process in (first, second):
+            if process is not None:
+                process.kill()
+        raise
+    finally:
+        first.send_signal(signal.SIGCONT)
 
     reports = []
     for process in (first, second):
+        assert process is not None
         out, err = process.communicate(timeout=600)
         assert process.returncode == 0, err
         assert "Traceback" not in err
-        reports.append(__import__("json").loads(out))
+        reports.append(json.loads(out))
+    written = []
     for report in reports:
         assert report["failed"] == 0
         assert report["indexed"] + report["unchanged"] == 10
+        written.append({f["path"] for f in report["files"] if f["action"] == "indexed"})
     # Each file is read into the index once: what one process wrote, the other leaves.
-    assert reports[0]["indexed"] + reports[1]["indexed"] == 10
+    assert written[0] | written[1] == every and not written[0] & written[1]
+    # And each process wrote its share while the other was running.
+    assert by_first <= written[0] and by_second <= written[1]
+    print(
+        f"first wrote {len(written[0])} ({len(by_first)} before its pause), "
+        f"second {len(written[1])} ({len(by_second)} during it)"
+    )
 
-    state = check_index(data / "library.sqlite3")
+    state = check_index(index)
     assert state.problems == []
-    assert state.indexed() == {str(p) for p in batch.glob("*.pdf")}
+    assert state.indexed() == every
     again = run(["index", str(batch), "--json"], env).json()
     assert again["unchanged"] == 10
