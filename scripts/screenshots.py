@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     window.resize(*WINDOW_SIZE)
     window.show()
     panel = window.assistant_panel
-    wait_until(lambda: panel.assistant is not None and panel._state == "ready", timeout=300)
+    wait_until(lambda: panel.assistant is not None and panel.state == "ready", timeout=300)
     save(window, out, "01-empty-library")
 
     progress = window.library_panel.indexing
