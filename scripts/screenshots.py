@@ -31,7 +31,7 @@ from PySide6.QtGui import QColor, QImage, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 WINDOW_SIZE = (1440, 900)
-QUESTION = "When does the tool shed open, and what does a plot cost?"
+QUESTION = "When does the tool shed open?"
 
 # -- sample documents ------------------------------------------------------------------------
 
