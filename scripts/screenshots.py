@@ -31,7 +31,7 @@ from PySide6.QtGui import QColor, QImage, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 WINDOW_SIZE = (1440, 900)
-QUESTION = "When does the tool shed open, and what does a plot cost?"
+QUESTION = "When does the tool shed open?"
 
 # -- sample documents ------------------------------------------------------------------------
 
@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     window.resize(*WINDOW_SIZE)
     window.show()
     panel = window.assistant_panel
-    wait_until(lambda: panel.assistant is not None and panel._state == "ready", timeout=300)
+    wait_until(lambda: panel.assistant is not None and panel.state == "ready", timeout=300)
     save(window, out, "01-empty-library")
 
     progress = window.library_panel.indexing

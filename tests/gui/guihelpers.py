@@ -16,7 +16,7 @@ ANSWER_MS = 240_000
 def wait_model_ready(qtbot, window) -> None:
     panel = window.assistant_panel
     qtbot.waitUntil(
-        lambda: panel.assistant is not None and panel._state == "ready" and bool(panel.model_name),
+        lambda: panel.assistant is not None and panel.state == "ready" and bool(panel.model_name),
         timeout=MODEL_READY_MS,
     )
 

@@ -1,5 +1,6 @@
-"""The assistant side of the window with the real bundled model: ask (streamed, with citation
-links that open the page), stop, summary, sentiment, history, settings, a bad model file."""
+"""The assistant side of the window with the real bundled model: ask (the quote first, then
+the phrasing streamed, with citation links that open the page), "your documents don't say",
+stop, summary, sentiment, history, settings, a bad model file."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from docnook.config import load_settings
-from docnook.gui.chat_view import CURSOR
+from docnook.gui.message_bubble import CURSOR
 from gguf_tools import tiny_gguf
 from pdfmaker import make_pdf
 
@@ -28,7 +29,7 @@ GARDEN = [
     "Harvest festival. Every September members bring soup and bread; there is music and a "
     "prize for the largest pumpkin.",
 ]
-QUESTION = "What time does the tool shed open?"
+QUESTION = "When does the tool shed open?"
 
 
 @pytest.fixture
@@ -53,8 +54,8 @@ def ask(qtbot, window, question: str):
 
     with qtbot.waitSignal(panel.answer_finished, timeout=ANSWER_MS) as done:
         qtbot.keyClick(edit, Qt.Key.Key_Return)
-        assert panel._ask is not None, "Enter did not send the question"
-        panel._ask.signals.token.connect(on_token)
+        assert panel.asking.worker is not None, "Enter did not send the question"
+        panel.asking.worker.signals.token.connect(on_token)
     return done.args[0], pieces, shown
 
 
@@ -71,12 +72,16 @@ def test_answer_streams_and_its_citation_opens_the_cited_page(qtbot, make_window
     assert "7" in result.answer
     bubble = panel.ask_tab.chat.bubbles[-1]
     assert CURSOR not in bubble.body.text()
-    cited = {c["page"]: c for c in result.citations}
-    assert 3 in cited, f"the shed's page is not cited: {result.citations}"
-    assert f'href="cite:{cited[3]["n"]}"' in bubble.sources.text()
+    (citation,) = result.citations
+    assert citation.page == 3, f"the shed's page is not cited: {result.citations}"
+    if result.phrasing:  # else the answer is the quote alone
+        assert 'href="cite:1"' in bubble.body.text(), "the answer's [1] is not a link"
+    assert bubble.quote_shown == citation.quote and "tool shed opens" in citation.quote
+    (block,) = bubble.blocks
+    assert 'href="cite:1"' in block.source.text() and "Garden handbook, p. 3" in block.source.text()
 
     window.reader.show_empty(library_empty=False)  # nothing open before the click
-    bubble.body.linkActivated.emit(f"cite:{cited[3]['n']}")  # what clicking [n] does
+    bubble.body.linkActivated.emit("cite:1")  # what clicking [1] in the answer does
 
     (record,) = window.library_panel.records()
     assert window.reader.document_id == record.id
@@ -84,7 +89,7 @@ def test_answer_streams_and_its_citation_opens_the_cited_page(qtbot, make_window
     marks = window.reader.view.highlights()
     assert marks.get(3), "the cited passage is not highlighted"
     strong = window.reader.view.highlights(strong_only=True)
-    assert 3 in strong, "the sentence the answer used is not marked"
+    assert 3 in strong, "the quote is not marked"
     page = window.reader.view.page(3)
     marked_text = " ".join(page.get_textbox(r.adjusted(-1, -1, 1, 1)) for r in marks[3])
     assert "tool shed opens" in " ".join(marked_text.split())
@@ -95,7 +100,59 @@ def test_answer_streams_and_its_citation_opens_the_cited_page(qtbot, make_window
     again = make_window()
     qtbot.waitUntil(lambda: len(again.assistant_panel.ask_tab.chat.bubbles) == 2, timeout=30_000)
     kept = again.assistant_panel.ask_tab.chat.bubbles
-    assert kept[0].text == QUESTION and kept[1].citations
+    assert kept[0].text == QUESTION
+    assert [c.page for c in kept[1].citations] == [3]
+    assert kept[1].quote_shown == citation.quote  # shown apart from the words, as before
+
+
+def test_the_quote_shows_before_the_phrasing_and_opens_its_page(qtbot, make_window, garden):
+    window = make_window()
+    index_and_wait(qtbot, window, [garden])
+    panel = window.assistant_panel
+    edit = panel.ask_tab.composer.edit
+    quotes: list[str] = []  # what the bubble showed as a quote when each token arrived
+    bodies: list[str] = []  # and what it showed above it
+
+    def on_token(_text: str) -> None:
+        bubble = panel.ask_tab.chat.bubbles[-1]
+        quotes.append(bubble.quote_shown)
+        bodies.append(bubble.body.text())
+
+    edit.setPlainText(QUESTION)
+    with qtbot.waitSignal(panel.answer_finished, timeout=ANSWER_MS) as done:
+        worker = panel.ask()
+        assert worker is not None
+        worker.signals.token.connect(on_token)  # after the panel's own slot: it draws first
+    result = done.args[0]
+    assert result is not None and result.found and result.phrasing, result
+    assert quotes, "the phrasing did not stream"
+    assert quotes[0] == result.citations[0].quote, "no quote was on show at the first token"
+    assert "Writing the answer" not in bodies[-1] and result.phrasing.split()[0] in bodies[-1]
+
+    # Clicking the quote's source opens the cited page with the quote marked strongly.
+    window.reader.show_empty(library_empty=False)
+    (block,) = panel.ask_tab.chat.bubbles[-1].blocks
+    block.source.linkActivated.emit("cite:1")
+    assert window.reader.view.current_page == 3
+    strong = window.reader.view.highlights(strong_only=True)
+    page = window.reader.view.page(3)
+    marked = " ".join(page.get_textbox(r.adjusted(-1, -1, 1, 1)) for r in strong[3])
+    assert "tool shed opens at 7" in " ".join(marked.split())
+
+    # A question the documents do not answer: they say so, with the closest passages.
+    panel.new_chat()
+    edit.setPlainText("What is the membership fee for a plot?")
+    with qtbot.waitSignal(panel.answer_finished, timeout=ANSWER_MS) as done:
+        panel.ask()
+    result = done.args[0]
+    assert result is not None and not result.found and result.citations
+    bubble = panel.ask_tab.chat.bubbles[-1]
+    assert bubble.text.startswith("Your documents don't say.") and bubble.body.isVisibleTo(bubble)
+    assert bubble.heading.text() == "CLOSEST PASSAGES"
+    assert [b.citation for b in bubble.blocks] == result.citations
+    assert all(b.citation.quote and b.quote.isVisibleTo(b) for b in bubble.blocks)
+    bubble.blocks[0].source.linkActivated.emit("cite:1")
+    assert window.reader.view.current_page == result.citations[0].page
 
 
 def test_stop_ends_the_answer_and_the_next_question_works(qtbot, make_window, garden):
@@ -108,7 +165,7 @@ def test_stop_ends_the_answer_and_the_next_question_works(qtbot, make_window, ga
     with qtbot.waitSignal(panel.answer_finished, timeout=ANSWER_MS) as stopped:
         panel.ask()
         assert composer.generating
-        qtbot.waitSignal(panel._ask.signals.token, timeout=ANSWER_MS).wait()
+        qtbot.waitSignal(panel.asking.worker.signals.token, timeout=ANSWER_MS).wait()
         qtbot.mouseClick(composer.send, Qt.MouseButton.LeftButton)  # the Stop button now
     assert stopped.args[0] is None
     assert "Stopped." in panel.ask_tab.chat.bubbles[-1].note.text()
@@ -209,7 +266,7 @@ def test_a_bad_model_file_is_a_sentence_and_the_old_model_stays(qtbot, make_wind
     qtbot.waitUntil(lambda: window.banner.message() != "", timeout=60_000)
     message = window.banner.message()
     assert "Traceback" not in message and message.endswith(".")
-    qtbot.waitUntil(lambda: window.assistant_panel._state == "ready", timeout=60_000)
+    qtbot.waitUntil(lambda: window.assistant_panel.state == "ready", timeout=60_000)
     assistant = window.assistant_panel.assistant
     assert assistant.settings.model == "default"
     assert assistant.engine_state() == "ready"

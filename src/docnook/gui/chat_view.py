@@ -1,9 +1,8 @@
-"""The conversation: message bubbles that stream, with citations as links to the page."""
+"""The conversation: the list of message bubbles, and the composer to ask the next question."""
 
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -15,153 +14,20 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QScrollArea,
-    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from docnook import text as textrules
 from docnook.gui import icons
+from docnook.gui.message_bubble import MessageBubble
 from docnook.gui.theme import Theme
-
-CURSOR = "▍"
-
-
-def answer_html(text: str, citations: list[dict[str, Any]], streaming: bool = False) -> str:
-    """The answer as rich text: paragraphs kept, each [n] a link when source n exists."""
-    known = {int(c["n"]) for c in citations}
-    theme = Theme.current()
-
-    def link(match: re.Match[str]) -> str:
-        numbers = [int(n) for n in re.findall(r"\d+", match.group(1))]
-        if not numbers or not all(n in known for n in numbers):
-            return match.group(0)
-        inner = ", ".join(
-            f'<a href="cite:{n}" style="color:{theme.link}; text-decoration:none;"><b>{n}</b></a>'
-            for n in numbers
-        )
-        return f"[{inner}]"
-
-    body = textrules.CITATION_MARKER.sub(link, html.escape(text.strip("\n")))
-    body = body.replace("\n", "<br>")
-    if streaming:
-        body += f'<span style="color:{theme.accent};">{CURSOR}</span>'
-    return body
-
-
-def pages_text(citation: dict[str, Any]) -> str:
-    page, end = citation.get("page"), citation.get("page_end")
-    if end and page and end != page:
-        return f"pp. {page}–{end}"
-    return f"p. {page}"
-
-
-class MessageBubble(QFrame):
-    """One message. An assistant message streams, then shows its sources as links."""
-
-    link_clicked = Signal(str)
-
-    def __init__(self, role: str, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Bubble")
-        self.setProperty("role", role)
-        self.role = role
-        self.citations: list[dict[str, Any]] = []
-        self.text = text
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 10, 14, 10)
-        layout.setSpacing(6)
-        self.body = QLabel()
-        self.body.setWordWrap(True)
-        self.body.setTextFormat(Qt.TextFormat.RichText)
-        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.body.setOpenExternalLinks(False)
-        self.body.linkActivated.connect(self.link_clicked)
-        self.body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        layout.addWidget(self.body)
-        self.sources = QLabel()
-        self.sources.setObjectName("Sources")
-        self.sources.setWordWrap(True)
-        self.sources.setTextFormat(Qt.TextFormat.RichText)
-        self.sources.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.sources.linkActivated.connect(self.link_clicked)
-        self.sources.hide()
-        layout.addWidget(self.sources)
-        self.note = QLabel()
-        self.note.setObjectName("Caption")
-        self.note.setWordWrap(True)
-        self.note.hide()
-        layout.addWidget(self.note)
-        if role == "user" or role == "error":
-            self.body.setTextFormat(Qt.TextFormat.PlainText)
-            self.body.setText(text)
-        else:
-            self.set_streaming(text)
-
-    def set_streaming(self, text: str) -> None:
-        self.text = text
-        self.body.setText(answer_html(text, [], streaming=True) if text else self._thinking())
-
-    def _thinking(self) -> str:
-        return f'<span style="color:{Theme.current().muted};">Reading your documents…</span>'
-
-    def finish(
-        self,
-        text: str,
-        citations: list[dict[str, Any]],
-        found: bool = True,
-        stopped: bool = False,
-    ) -> None:
-        self.text = text
-        self.citations = citations
-        shown = text.strip() or ("" if stopped else "No answer came back.")
-        self.body.setText(answer_html(shown, citations) if shown else "")
-        self.body.setVisible(bool(shown))
-        if citations:
-            theme = Theme.current()
-            rows = [
-                f'<div style="color:{theme.muted}; font-size:small; font-weight:600;">SOURCES</div>'
-            ]
-            for c in citations:
-                title = html.escape(str(c.get("title") or c.get("path") or "document"))
-                rows.append(
-                    f'<div style="margin-top:3px;"><a href="cite:{c["n"]}" '
-                    f'style="color:{theme.link}; text-decoration:none;"><b>[{c["n"]}]</b>'
-                    f"&nbsp;{title}</a>"
-                    f'<span style="color:{theme.muted};">&nbsp;· {pages_text(c)}</span></div>'
-                )
-            self.sources.setText("".join(rows))
-            self.sources.show()
-        notes = []
-        if not found:
-            notes.append("Nothing in the library seemed relevant, so no sources are cited.")
-        if stopped:
-            notes.append("Stopped.")
-        if notes:
-            self.note.setText(" ".join(notes))
-            self.note.show()
-
-    def citation(self, n: int) -> dict[str, Any] | None:
-        """Source `n`, with the answer's text (the reader marks the sentences it used)."""
-        found = next((c for c in self.citations if int(c["n"]) == n), None)
-        return dict(found, answer=self.text) if found is not None else None
-
-    def fit_width(self, available: int) -> None:
-        """A question bubble is as wide as its text, up to most of the chat's width."""
-        if self.role != "user":
-            return
-        widest = int(available * 0.82)
-        margins = self.contentsMargins().left() + self.layout().contentsMargins().left() * 2
-        text_width = self.body.fontMetrics().horizontalAdvance(self.text) + 4
-        self.body.setMinimumWidth(max(20, min(text_width, widest - margins)))
-        self.setMaximumWidth(widest)
 
 
 class ChatView(QScrollArea):
     """The list of bubbles; keeps the newest in view while the person is at the bottom."""
 
-    citation_clicked = Signal(dict)
+    citation_clicked = Signal(object)  # the CitedSource of the link
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -14,38 +14,34 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDesktopServices,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QKeySequence,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QInputDialog,
-    QLineEdit,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from docnook import __version__
 from docnook.errors import DocNookError
-from docnook.gui import icons, theme
+from docnook.gui import icons, theme, window_dialogs
 from docnook.gui.assistant_panel import AssistantPanel
 from docnook.gui.banner import MessageBanner
+from docnook.gui.citation_opener import CitationOpener
 from docnook.gui.drop import DropOverlay, local_paths, sort_dropped
 from docnook.gui.index_process import IndexProcess
 from docnook.gui.library_panel import LibraryPanel
 from docnook.gui.privacy_dialog import PrivacyDialog
 from docnook.gui.reader import ReaderPane
 from docnook.gui.status_bar import StatusBar
+from docnook.gui.window_menus import build_menus
 from docnook.gui.workers import IndexRequest, IndexWorker, RemoveWorker, WorkerPool
 
 if TYPE_CHECKING:
@@ -101,6 +97,7 @@ class MainWindow(QMainWindow):
         self.assistant_panel = AssistantPanel(data_dir, self.pool, assistant_factory)
         self.status = StatusBar()
         self.setStatusBar(self.status)
+        self.citations = CitationOpener(self.library_panel, self.reader, self.show_error)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("MainSplitter")
@@ -121,7 +118,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.overlay = DropOverlay(central)
 
-        self._build_actions()
+        build_menus(self)
         self._connect()
         self.refresh_icons()
         self._restore_layout()
@@ -133,118 +130,6 @@ class MainWindow(QMainWindow):
         self.assistant_panel.start()
 
     # -- set-up -------------------------------------------------------------------------------
-
-    def _build_actions(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.add_action = self._action(
-            file_menu, "&Add documents…", QKeySequence.StandardKey.Open, self.add_documents
-        )
-        self.add_folder_action = self._action(
-            file_menu, "Add a &folder…", "Ctrl+Shift+O", self.add_folder
-        )
-        self.add_model_action = self._action(
-            file_menu, "Add a language &model…", None, self.assistant_panel.browse_model
-        )
-        file_menu.addSeparator()
-        self.export_action = self._action(
-            file_menu, "&Export result…", QKeySequence.StandardKey.Save, self._export_current
-        )
-        file_menu.addSeparator()
-        self.settings_action = self._action(
-            file_menu, "&Settings…", QKeySequence.StandardKey.Preferences, self.open_settings
-        )
-        if self.settings_action.shortcut().isEmpty():
-            self.settings_action.setShortcut("Ctrl+,")
-        file_menu.addSeparator()
-        self.quit_action = self._action(
-            file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close
-        )
-        if self.quit_action.shortcut().isEmpty():
-            self.quit_action.setShortcut("Ctrl+Q")
-
-        docs = bar.addMenu("&Documents")
-        self.reindex_action = self._action(
-            docs,
-            "&Re-index selected",
-            "F5",
-            lambda: self.reindex(self.library_panel.selected_ids()),
-        )
-        self.remove_action = self._action(
-            docs,
-            "Re&move selected from library",
-            QKeySequence.StandardKey.Delete,
-            lambda: self.remove(self.library_panel.selected_ids()),
-        )
-        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.library_panel.list.addAction(self.remove_action)
-        self.password_action = self._action(docs, "Enter &password…", None, self._password_selected)
-        docs.addSeparator()
-        self.filter_action = self._action(
-            docs, "&Filter the library", QKeySequence.StandardKey.Find, self._focus_filter
-        )
-        self.cancel_index_action = self._action(
-            docs, "&Cancel indexing", None, self.cancel_indexing
-        )
-
-        view = bar.addMenu("&View")
-        self._action(view, "&Next page", "Ctrl+PgDown", lambda: self.reader.view.next_page())
-        self._action(view, "&Previous page", "Ctrl+PgUp", lambda: self.reader.view.previous_page())
-        self._action(view, "&Go to page…", "Ctrl+G", self.reader.focus_page_box)
-        view.addSeparator()
-        self._action(view, "Zoom &in", QKeySequence.StandardKey.ZoomIn, self.reader.view.zoom_in)
-        self.zoom_in_alias = QAction(self)
-        self.zoom_in_alias.setShortcut("Ctrl+=")
-        self.zoom_in_alias.triggered.connect(self.reader.view.zoom_in)
-        self.addAction(self.zoom_in_alias)
-        self._action(view, "Zoom &out", QKeySequence.StandardKey.ZoomOut, self.reader.view.zoom_out)
-        self._action(view, "&Fit to width", "Ctrl+0", self.reader.view.fit_width)
-
-        assistant = bar.addMenu("&Assistant")
-        self._action(assistant, "&Ask a question", "Ctrl+L", self.assistant_panel.focus_question)
-        self._action(assistant, "&New chat", "Ctrl+N", self.assistant_panel.new_chat)
-        self._action(
-            assistant, "&Summarize the document", "Ctrl+Shift+S", self.assistant_panel.summarize
-        )
-        self._action(
-            assistant, "Read its &tone (sentiment)", "Ctrl+Shift+T", self.assistant_panel.sentiment
-        )
-        self.stop_action = self._action(assistant, "&Stop", "Esc", self.stop)
-        assistant.addSeparator()
-        for n, name in enumerate(("Ask", "Summary", "Sentiment"), start=1):
-            self._action(
-                assistant,
-                f"Show {name}",
-                f"Ctrl+{n}",
-                lambda i=n - 1: self.assistant_panel.show_tab(i),
-            )
-
-        help_menu = bar.addMenu("&Help")
-        self._action(
-            help_menu,
-            "&Keyboard shortcuts",
-            QKeySequence.StandardKey.HelpContents,
-            self.show_shortcuts,
-        )
-        self._action(help_menu, "Open the &data folder", None, self.open_data_folder)
-        self._action(help_menu, "&Privacy and your data…", None, self.show_privacy)
-        self._action(help_menu, "&About DocNook", None, self.show_about)
-
-    def _action(
-        self,
-        menu: Any,
-        text: str,
-        shortcut: Any,
-        slot: Callable[[], Any],
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(
-                shortcut if not isinstance(shortcut, str) else QKeySequence(shortcut)
-            )
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        return action
 
     def _connect(self) -> None:
         lib = self.library_panel
@@ -261,8 +146,8 @@ class MainWindow(QMainWindow):
         self.reader.add_folder_requested.connect(self.add_folder)
         self.reader.password_requested.connect(self.ask_password)
         panel = self.assistant_panel
-        panel.citation_clicked.connect(self.open_citation)
-        panel.page_requested.connect(self.open_page)
+        panel.citation_clicked.connect(self.citations.open_citation)
+        panel.page_requested.connect(self.citations.open_page)
         panel.error.connect(self.show_error)
         panel.info.connect(self.banner.show_info)
         panel.engine_state.connect(self.status.set_state)
@@ -328,41 +213,7 @@ class MainWindow(QMainWindow):
         self.assistant_panel.set_current_document(record)
         return record
 
-    def open_page(self, doc_id: int, page: int) -> None:
-        record = self.library_panel.record(doc_id)
-        if record is None:
-            self.show_error("That document is no longer in the library.")
-            return
-        self.library_panel.select(doc_id)
-        if self.reader.show_document(record):
-            self.reader.view.clear_highlights()
-            self.reader.go_to_page(page)
-
-    def open_citation(self, citation: dict[str, Any]) -> int:
-        """Open a cited document at its page with the passage marked; returns marks drawn."""
-        doc_id = citation.get("document_id")
-        record = self.library_panel.record(doc_id) if doc_id is not None else None
-        if record is None:
-            record = next(
-                (r for r in self.library_panel.records() if r.path == citation.get("path")), None
-            )
-        if record is None:
-            self.show_error(
-                f"“{citation.get('title') or citation.get('path')}” is no longer in the library."
-            )
-            return 0
-        self.library_panel.select(record.id)
-        page = int(citation.get("page") or 1)
-        page_end = int(citation.get("page_end") or page)
-        return self.reader.show_passage(
-            record,
-            page,
-            page_end,
-            citation.get("text") or "",
-            citation.get("quote") or citation.get("answer") or "",
-        )
-
-    def _focus_filter(self) -> None:
+    def focus_filter(self) -> None:
         self.library_panel.filter.setFocus()
         self.library_panel.filter.selectAll()
 
@@ -468,7 +319,7 @@ class MainWindow(QMainWindow):
 
     # -- passwords ----------------------------------------------------------------------------
 
-    def _password_selected(self) -> None:
+    def password_selected(self) -> None:
         ids = self.library_panel.selected_ids()
         if ids:
             self.ask_password(ids[0])
@@ -477,18 +328,9 @@ class MainWindow(QMainWindow):
         record = self.library_panel.record(doc_id)
         if record is None:
             return
-        name = Path(record.path).name
-        prompt = f"“{name}” is protected by a password.\nEnter it to read and index the document."
-        if reason and "wrong" in reason.lower():
-            prompt = f"That password did not open “{name}”. Try again:"
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle("Password needed")
-        dialog.setLabelText(prompt)
-        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
-        dialog.setOkButtonText("Unlock")
-        if dialog.exec() != QInputDialog.DialogCode.Accepted or not dialog.textValue():
+        password = window_dialogs.ask_password(self, record.path, reason)
+        if password is None:
             return
-        password = dialog.textValue()
         self.reader.passwords[record.path] = password
         self.index_paths([record.path], password=password)
         if self.reader.document_id == doc_id:
@@ -499,20 +341,7 @@ class MainWindow(QMainWindow):
 
     def remove(self, ids: list[int]) -> None:
         records = [r for r in (self.library_panel.record(i) for i in ids) if r is not None]
-        if not records:
-            return
-        if len(records) == 1:
-            question = f"Remove “{records[0].title}” from the library?"
-        else:
-            question = f"Remove {len(records)} documents from the library?"
-        answer = QMessageBox.question(
-            self,
-            "Remove from library",
-            question + "\n\nThe files stay where they are on your disk; only DocNook forgets them.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        if records and window_dialogs.confirm_remove(self, records):
             self.remove_now([r.id for r in records])
 
     def remove_now(self, ids: list[int]) -> RemoveWorker:
@@ -579,68 +408,16 @@ class MainWindow(QMainWindow):
         self.close()
 
     def _delete_now(self) -> None:
-        from docnook import footprint
-
-        try:
-            report = footprint.delete_all(self.data_dir)
-        except DocNookError as exc:
-            self.data_deleted.emit(None)
-            QMessageBox.warning(self, "DocNook's data was not deleted", str(exc))
-            return
-        self.data_deleted.emit(report)
-        text = (
-            f"DocNook deleted its {report.deleted_files} files "
-            f"({footprint.format_size(report.freed_bytes)}). Your PDFs and the models you "
-            "added are untouched. The next start begins afresh."
-        )
-        if report.failed:
-            text = (
-                f"DocNook deleted {report.deleted_files} files, but could not delete these:\n"
-                + "\n".join(report.failed[:10])
-            )
-            QMessageBox.warning(self, "Some of DocNook's data was not deleted", text)
-        else:
-            QMessageBox.information(self, "DocNook's data is deleted", text)
-
-    def _export_current(self) -> None:
-        self.assistant_panel.export_current()
+        window_dialogs.delete_all_and_report(self, self.data_dir, self.data_deleted.emit)
 
     def open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.data_dir)))
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About DocNook",
-            f"<h3>DocNook {__version__}</h3><p>A private document assistant. Your PDFs are read, "
-            "indexed and answered about on this computer by a small language model that runs "
-            "here. Nothing is sent anywhere.</p>"
-            f"<p>Data folder: <code>{self.data_dir}</code></p>",
-        )
+        window_dialogs.show_about(self, self.data_dir)
 
     def show_shortcuts(self) -> None:
-        rows = [
-            ("Ctrl+O", "Add documents"),
-            ("Ctrl+Shift+O", "Add a folder"),
-            ("Ctrl+F", "Filter the library"),
-            ("F5 / Delete", "Re-index / remove the selected documents"),
-            ("Ctrl+L", "Ask a question"),
-            ("Enter / Shift+Enter", "Send the question / new line"),
-            ("Esc", "Stop the answer, or the indexing"),
-            ("Ctrl+N", "New chat"),
-            ("Ctrl+Shift+S / Ctrl+Shift+T", "Summarize / read the tone of the document"),
-            ("Ctrl+1 / 2 / 3", "Ask / Summary / Sentiment"),
-            ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous page"),
-            ("Ctrl+G", "Go to page"),
-            ("Ctrl++ / Ctrl+- / Ctrl+0", "Zoom in / out / fit to width"),
-            ("Ctrl+S", "Export the summary or sentiment"),
-            ("Ctrl+,", "Settings"),
-        ]
-        table = "".join(
-            f"<tr><td style='padding:3px 16px 3px 0'><b>{k}</b></td><td>{v}</td></tr>"
-            for k, v in rows
-        )
-        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{table}</table>")
+        window_dialogs.show_shortcuts(self)
 
     # -- drag and drop (anywhere on the window) ----------------------------------------------
     # A drag event goes to the widget under the pointer and, when that widget takes no drops,

@@ -138,6 +138,7 @@ class SettingsDialog(QDialog):
 
     applied = Signal(object)  # Settings
     model_added = Signal(object)  # ModelInfo
+    load_started = Signal(object)  # the Worker that reloads the model with new settings
     privacy_requested = Signal()  # "Privacy and your data…": the window opens that dialog
 
     def __init__(
@@ -417,6 +418,7 @@ class SettingsDialog(QDialog):
         worker.signals.returned.connect(self._applied)
         worker.signals.errored.connect(self._failed)
         worker.signals.finished.connect(self._apply_finished)
+        self.load_started.emit(worker)  # before it starts: its `finished` must not be missed
         self._start(worker)
         return worker
 

@@ -11,19 +11,21 @@ thread-safe services, never widgets. A worker that needs the library opens its o
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from docnook.errors import Cancelled, DocNookError
 from docnook.gui.index_process import IndexProcess
 from docnook.jobs import CancelToken
+
+if TYPE_CHECKING:
+    from docnook.assistant import Citation
 
 log = logging.getLogger("docnook.gui")
 
@@ -264,23 +266,17 @@ class Rate:
 class QuoteFound:
     """The sentence an answer rests on, found before the model phrases the answer."""
 
-    citation: Any
+    citation: Citation
 
 
 @dataclass(frozen=True)
 class AskResult:
     chat_id: int
-    answer: str
-    citations: list[dict[str, Any]]
+    answer: str  # as the service composed it: the phrasing [1], then “the quote” [1]
+    citations: list[Citation]  # found: the source; else the closest passages
     found: bool
     stopped: bool
-
-
-def citation_dict(citation: Any) -> dict[str, Any]:
-    """A Citation as plain data, the shape chat history stores and the chat view links."""
-    if isinstance(citation, dict):
-        return dict(citation)
-    return dataclasses.asdict(citation)
+    phrasing: str | None = None  # the model's checked words, when there were any
 
 
 class _Generating(Worker):
@@ -334,8 +330,8 @@ class AskWorker(_Generating):
             cancel=self.cancel_token,
             chat_id=chat_id,
         )
-        citations = [citation_dict(c) for c in answer.citations]
-        return AskResult(chat_id, answer.answer, citations, answer.found, False)
+        citations = list(answer.citations)
+        return AskResult(chat_id, answer.answer, citations, answer.found, False, answer.phrasing)
 
 
 class SummaryWorker(_Generating):
