@@ -11,7 +11,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from docnook.gui import preflight
 from docnook.privacy import install_network_guard, private_umask
 
 
@@ -55,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()  # a frozen bundle starts the indexing process through here
     args = parse_args(sys.argv[1:] if argv is None else argv)
     # Before Qt: where its platform plugin cannot load, Qt prints a screenful and aborts.
+    from docnook.gui import preflight
+
     verdict = preflight.check()
     if verdict.problem:
         print(f"docnook-gui: {verdict.problem}", file=sys.stderr)

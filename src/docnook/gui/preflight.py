@@ -16,7 +16,6 @@ scripts/setup.sh runs it. No Qt import anywhere in this module.
 
 from __future__ import annotations
 
-import argparse
 import ctypes
 import importlib.util
 import os
@@ -24,8 +23,6 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-from docnook import system_libraries
 
 # The platform names Qt accepts that load system libraries a desktop may lack, with the plugin
 # file that answers to each (Qt 6.8 merged the Wayland plugins into libqwayland.so) and the
@@ -118,8 +115,11 @@ def missing_for(plugin: Path) -> list[str]:
     (Qt then tries, and speaks for itself: the check never keeps a window from opening that
     Qt could open). Loading it here costs nothing later: Qt then finds it loaded."""
     try:
-        ctypes.CDLL(str(plugin))
+        # As Qt loads plugins (QLibrary: RTLD_LAZY), so an unused symbol never fails here.
+        ctypes.CDLL(str(plugin), mode=os.RTLD_LAZY | os.RTLD_LOCAL)
     except OSError as exc:
+        from docnook import system_libraries  # only now: subprocess and friends cost a start-up
+
         missing = system_libraries.missing_libraries(plugin)
         first = system_libraries.unopened_library(str(exc))
         if first and first not in missing:
@@ -137,6 +137,8 @@ def missing_for(plugin: Path) -> list[str]:
 
 def install_advice(missing: list[str]) -> str:
     """`sudo apt-get install -y PKG...` (or dnf), or what to look for where neither is known."""
+    from docnook import system_libraries
+
     manager = system_libraries.package_manager()
     packages, unknown = system_libraries.packages_for(missing, manager)
     if manager is None or not packages:
@@ -194,6 +196,8 @@ def check(environ: Mapping[str, str] | None = None) -> Verdict:
 
 def desktop_missing(plugins: Path) -> dict[str, list[Path]]:
     """Every library Qt's desktop plugins under `plugins` miss here -> the plugins needing it."""
+    from docnook import system_libraries
+
     wanted: dict[str, list[Path]] = {}
     for pattern in DESKTOP_PLUGINS:
         for plugin in sorted(plugins.glob(pattern)):
@@ -203,6 +207,10 @@ def desktop_missing(plugins: Path) -> dict[str, list[Path]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from docnook import system_libraries
+
     parser = argparse.ArgumentParser(
         prog="python -m docnook.gui.preflight",
         description="Can DocNook's window open here? Which system libraries does Qt lack?",
