@@ -76,7 +76,7 @@ def main() -> int:
     base = statistics.median(times["baseline"])
     with_check = statistics.median(times["check"])
     print(f"rounds: {args.rounds}, median of each, Qt's xcb platform on Xvfb")
-    print(f"baseline  (import PySide6 + QApplication): {base * 1000:7.1f} ms")
+    print(f"baseline  (app imports, PySide6, QApplication): {base * 1000:7.1f} ms")
     print(f"with check (preflight.check() first)      : {with_check * 1000:7.1f} ms")
     print(f"ratio (with check / baseline)             : {with_check / base:7.3f}")
     print(f"the check itself                          : {statistics.median(checks) * 1000:7.1f} ms")
