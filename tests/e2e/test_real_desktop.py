@@ -77,6 +77,7 @@ def test_the_window_opens_on_x11_and_answers_a_question_typed_on_the_keyboard(
         env.pop(other, None)
     output = tmp_path / "docnook-gui.out"
     log = data / "logs" / "docnook.log"
+    shot = tmp_path / "docnook-on-x11.png"
     with output.open("wb") as out:
         app = subprocess.Popen(
             [str(_docnook_gui()), str(pdf)], env=env, stdout=out, stderr=subprocess.STDOUT
@@ -96,9 +97,9 @@ def test_the_window_opens_on_x11_and_answers_a_question_typed_on_the_keyboard(
         xdotool(display, "type", "--delay", "15", QUESTION)
         xdotool(display, "key", "Return")
         wait_for_line(log, "answer finished", ANSWER_S, app)
-        shot = screenshot(display, tmp_path / "docnook-on-x11.png")
-        _keep(shot)
     finally:
+        if app.poll() is None:  # also when a wait failed: the picture shows where it stood
+            _keep(screenshot(display, shot))
         if app.poll() is None:
             app.send_signal(signal.SIGINT)  # closes the window the normal way
             try:

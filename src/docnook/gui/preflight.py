@@ -161,6 +161,8 @@ def missing_sentence(platform: str, missing: list[str]) -> str:
 
 def check(environ: Mapping[str, str] | None = None) -> Verdict:
     """Whether the window can open here, as far as can be told before Qt starts."""
+    if not sys.platform.startswith(("linux", "freebsd")):
+        return Verdict()  # Windows and macOS: Qt's platform plugin ships whole in the wheel
     env = os.environ if environ is None else environ
     names, requested = candidate_platforms(env)
     platforms = platforms_dir(env)
