@@ -1,5 +1,5 @@
 # The two commands of the README, and the ones behind them.
-.PHONY: setup run test test-fast lint bench-indexing bench-generation package package-smoke
+.PHONY: setup setup-test run test test-fast lint bench-indexing bench-generation package package-smoke
 
 setup:
 	./scripts/setup.sh
@@ -7,7 +7,11 @@ setup:
 run: setup
 	.venv/bin/docnook gui
 
-test: setup
+# The test set-up adds what the real-desktop test drives the window with (Xvfb, xdotool).
+setup-test:
+	./scripts/setup.sh --test
+
+test: setup-test
 	./scripts/test.sh
 
 # The fast tier: logic on real SQLite and real PDFs with a fake embedder and a fake engine

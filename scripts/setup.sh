@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Builds .venv in the checkout with everything DocNook needs, from nothing.
-# Safe to re-run: each step is skipped when its result is already in place.
+# Builds .venv in the checkout with everything DocNook needs, from nothing, and the system
+# libraries Qt's window needs. Safe to re-run: each step is skipped when its result is already
+# in place. `--test` (make test) also installs what the real-desktop test drives the window
+# with: Xvfb, xdotool and ImageMagick's import.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+WITH_TEST_TOOLS=0
+[ "${1:-}" = "--test" ] && WITH_TEST_TOOLS=1
 
 PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
 VENV=.venv
@@ -14,19 +18,6 @@ LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
 WHEEL_CACHE=${DOCNOOK_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/docnook-build}
 flags_key=$(printf '%s' "$LLAMA_VERSION $LLAMA_CMAKE_ARGS" | sha256sum | cut -c1-12)
 llama_dir="$WHEEL_CACHE/llama-$flags_key"
-
-# Qt needs a few system libraries that a minimal Debian lacks; install them when missing.
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  missing=()
-  for lib in libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3; do
-    ldconfig -p | grep -q "$lib" || missing+=("$lib")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "setup: installing system libraries for Qt (${missing[*]})"
-    apt-get update -qq && apt-get install -y -qq libegl1 libgl1 libxkbcommon0 \
-      libfontconfig1 libdbus-1-3 >/dev/null
-  fi
-fi
 
 if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
@@ -47,4 +38,48 @@ fi
 "${PIP[@]}" install -c constraints.txt "torch==2.13.0"
 "${PIP[@]}" install -c constraints.txt "$llama_dir"/llama_cpp_python-*.whl
 "${PIP[@]}" install -c constraints.txt -e ".[dev]"
+
+# System packages are only ever installed as root with apt-get or dnf; otherwise setup says
+# which command would, and carries on (the command line needs none of them).
+as_root=0
+[ "$(id -u)" = 0 ] && as_root=1
+apt_updated=0
+apt_update() {
+  if [ "$apt_updated" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && apt_updated=1
+  fi
+}
+
+# Qt's window needs system libraries that a server-style install lacks: the X11 (xcb) and
+# Wayland platform plugins and their integrations load libxcb-icccm, libxcb-cursor,
+# libxkbcommon-x11, libwayland-cursor and more, besides EGL, GL, fontconfig and D-Bus. Which
+# ones is read from the installed plugins themselves (ldd, then dpkg/apt-cache or the RPM
+# soname), never from a hand-kept list: `python -m docnook.gui.preflight --install-command`.
+desktop_command() { "$VENV/bin/python" -m docnook.gui.preflight --install-command; }
+desktop_install=$(desktop_command || true)
+export DEBIAN_FRONTEND=noninteractive
+if [ -n "$desktop_install" ] && [ "$as_root" = 1 ]; then
+  apt_update || true
+  desktop_install=$(desktop_command || true) # with a fresh package index, the names are checked
+  echo "setup: installing the system libraries Qt's window needs: $desktop_install"
+  eval "$desktop_install -q" >/dev/null ||
+    echo "setup: that failed; the window may not open until it is done (docnook works without)"
+elif [ -n "$desktop_install" ]; then
+  echo "setup: DocNook's window needs system libraries this computer lacks; install them with:"
+  echo "  $desktop_install"
+fi
+
+if [ "$WITH_TEST_TOOLS" = 1 ]; then
+  tools=()
+  command -v Xvfb >/dev/null 2>&1 || tools+=(xvfb)
+  command -v xdotool >/dev/null 2>&1 || tools+=(xdotool)
+  command -v import >/dev/null 2>&1 || tools+=(imagemagick)
+  if [ ${#tools[@]} -gt 0 ] && [ "$as_root" = 1 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing the real-desktop test's tools (${tools[*]})"
+    apt_update
+    apt-get install -y -qq --no-install-recommends "${tools[@]}" >/dev/null
+  elif [ ${#tools[@]} -gt 0 ]; then
+    echo "setup: the real-desktop test skips without ${tools[*]} (Debian packages; install as root)"
+  fi
+fi
 echo "setup: ready ($VENV)"

@@ -13,13 +13,21 @@ one: Qt skips a plugin it cannot load). Standard library only; needs readelf and
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from pathlib import Path
 
+# The library logic is shared with the window's start-up check and scripts/setup.sh; the build
+# venv runs this file without DocNook installed, so it reads the module from the checkout.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+from docnook.system_libraries import (
+    debian_name,
+    needed,
+    package_of,
+    system_paths,
+)
+
 # Packages every Debian system has, or that the libc6 entry covers.
 IMPLIED = {"libc6", "libc-bin"}
-_NEEDED = re.compile(r"\(NEEDED\)\s+Shared library: \[(.+?)\]")
 _GLIBC = re.compile(rb"GLIBC_(2\.\d+)")
 
 
@@ -31,46 +39,6 @@ def elf_files(root: Path) -> list[Path]:
                 if handle.read(4) == b"\x7fELF":
                     found.append(path)
     return found
-
-
-def needed(path: Path) -> list[str]:
-    out = subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True).stdout
-    return _NEEDED.findall(out)
-
-
-def system_paths() -> dict[str, str]:
-    """soname -> path for the 64-bit libraries the dynamic linker knows."""
-    out = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
-    paths: dict[str, str] = {}
-    for line in out.splitlines():
-        match = re.match(r"\s*(\S+) \((.+?)\) => (\S+)", line)
-        if not match:
-            continue
-        wide = any(tag in match.group(2) for tag in ("x86-64", "AArch64", "64bit"))
-        if wide == (sys.maxsize > 2**32):  # the libraries of this Python's word size
-            paths.setdefault(match.group(1), match.group(3))
-    return paths
-
-
-def package_of(path: str) -> str | None:
-    for candidate in (path, str(Path(path).resolve())):
-        run = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
-        if run.returncode == 0:
-            return run.stdout.split(":", 1)[0].strip()
-    return None
-
-
-def debian_name(soname: str) -> str | None:
-    """The package Debian's library naming would give `soname` (libxcb-icccm.so.4 ->
-    libxcb-icccm4, libfoo2.so.1 -> libfoo2-1), when the package index knows it."""
-    match = re.match(r"(lib.+?)\.so\.(\d+)", soname)
-    if not match:
-        return None
-    stem, version = match.groups()
-    name = f"{stem}-{version}" if stem[-1].isdigit() else f"{stem}{version}"
-    name = name.lower().replace("_", "-")
-    run = subprocess.run(["apt-cache", "show", "--no-all-versions", name], capture_output=True)
-    return name if run.returncode == 0 and run.stdout else None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from docnook.privacy import install_network_guard, private_umask
 
@@ -23,11 +25,43 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def log_milestones(window: Any) -> None:
+    """Log when the window becomes usable: the model's state changes, indexing ends, an
+    answer ends. Someone reading the log, or a test driving the real program from outside
+    (tests/e2e), can tell what the window was doing and when."""
+    log = logging.getLogger("docnook.gui")
+    last = [""]
+
+    def engine_state(state: str, _rate: object = None) -> None:
+        if state != last[0]:
+            last[0] = state
+            log.info("language model: %s", state)
+
+    window.assistant_panel.engine_state.connect(engine_state)
+    window.indexing_finished.connect(
+        lambda report: log.info(
+            "indexing finished: %s", f"{report.indexed} indexed" if report else "failed"
+        )
+    )
+    window.assistant_panel.answer_finished.connect(
+        lambda result: log.info("answer finished (%s)", "found" if result else "no result")
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     install_network_guard()  # first: before any model library can be imported
     private_umask()  # every file the window's process writes is readable only by the user
     multiprocessing.freeze_support()  # a frozen bundle starts the indexing process through here
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    # Before Qt: where its platform plugin cannot load, Qt prints a screenful and aborts.
+    from docnook.gui import preflight
+
+    verdict = preflight.check()
+    if verdict.problem:
+        print(f"docnook-gui: {verdict.problem}", file=sys.stderr)
+        return 1
+    if verdict.platform:  # the platform Qt would pick cannot load here; this one can
+        os.environ["QT_QPA_PLATFORM"] = verdict.platform
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -58,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from docnook.gui.main_window import MainWindow
 
     window = MainWindow(data_dir)
+    log_milestones(window)
     if os.environ.get("DOCNOOK_STARTUP_PROBE", "0") not in ("", "0"):  # timing a cold start
         from docnook.gui import startup_probe
 
