@@ -393,9 +393,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             assistant.apply_settings(assistant.settings)  # load the model before the clock
             settings = {k: str(v) for k, v in dataclasses.asdict(assistant.settings).items()}
             assistant.ask(WARM_UP)
+            # Each row is also appended as it is scored, so a long run stopped early keeps them.
+            partial = args.json.with_suffix(".rows.jsonl") if args.json else None
+            if partial:
+                partial.write_text("", encoding="utf-8")
             for n, row in enumerate(rows, 1):
                 q = next(q for q in chosen if q.id == row["id"])
                 row.update(answer(assistant, q))
+                if partial:
+                    with partial.open("a", encoding="utf-8") as handle:
+                        handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
                 print(
                     f"[{n}/{len(rows)}] {q.id} rank={row.get('rank_strict')} "
                     f"found={row.get('found')} cited={row.get('cited_right')} "
