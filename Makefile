@@ -1,5 +1,5 @@
 # The two commands of the README, and the ones behind them.
-.PHONY: setup setup-test run test test-fast lint bench-indexing bench-generation package package-smoke
+.PHONY: setup setup-test run test test-fast lint bench-indexing bench-generation bench-answers package package-smoke
 
 setup:
 	./scripts/setup.sh
@@ -30,6 +30,12 @@ bench-indexing: setup
 
 bench-generation: setup
 	.venv/bin/python benchmarks/bench_generation.py
+
+# The labelled answer set (benchmarks/answers/): retrieval, citations, answers, declines and
+# time to first token. The corpus index is cached in benchmarks/data/answers-index/.
+bench-answers: setup
+	./scripts/fetch_answer_corpus.sh
+	.venv/bin/python benchmarks/bench_answers.py --json benchmarks/data/answers-results.json
 
 # Installers (packaging/README.md): the .deb and tarball into dist/, then the smoke test that
 # installs the .deb into a fresh root and starts it headless. Not part of `make test` or CI.
