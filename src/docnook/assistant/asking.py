@@ -147,8 +147,10 @@ class Asking:
         context = self._chats.context(chat_id) if chat_id is not None else ChatContext()
         with self._rt.library() as library:
             ids = [indexed_document(library, ref).id for ref in document_ids or []] or None
-            hits = library.search(context.query_for(question), k=SEARCH_K, document_ids=ids)
-        evidence = assess(question, hits)
+            # A follow-up is searched, and judged, with the question it follows.
+            query = context.query_for(question)
+            hits = library.search(query, k=SEARCH_K, document_ids=ids)
+        evidence = assess(query, hits)
         self.last_evidence = evidence
         turn = self._chats.begin(chat_id, question, ids) if keep else None
         said: list[str] = []
