@@ -73,7 +73,6 @@ class QueryScores:
     def __init__(self, loaded: VectorMatrix, scores: np.ndarray) -> None:
         self._loaded = loaded
         self._scores = scores
-        self._rows = {int(chunk_id): row for row, chunk_id in enumerate(loaded.chunk_ids)}
 
     def top(self, limit: int) -> list[tuple[int, float]]:
         """(chunk id, similarity) of the `limit` closest chunks, best first."""
@@ -87,10 +86,14 @@ class QueryScores:
         return [(int(chunk_ids[i]), float(scores[i])) for i in top if np.isfinite(scores[i])]
 
     def get(self, chunk_id: int, default: float = 0.0) -> float:
-        row = self._rows.get(chunk_id)
-        if row is None or not np.isfinite(self._scores[row]):
+        # The matrix's ids are sorted (`load_matrix` reads them in id order), so a binary
+        # search finds the row without a per-search map over every chunk.
+        chunk_ids = self._loaded.chunk_ids
+        row = int(np.searchsorted(chunk_ids, chunk_id))
+        if row >= len(chunk_ids) or chunk_ids[row] != chunk_id:
             return default
-        return float(self._scores[row])
+        score = self._scores[row]
+        return float(score) if np.isfinite(score) else default
 
 
 def score_all(
