@@ -32,7 +32,7 @@ from docnook.index.embedder import Embedder
 from docnook.index.store import DocumentRecord
 from docnook.jobs import CancelToken
 from docnook.library import Library
-from docnook.llm import citations, memory, prompts
+from docnook.llm import citations, gpu, memory, prompts
 from docnook.llm.engine import (
     Engine,
     Generation,
@@ -220,8 +220,9 @@ class Assistant:
 
     def _spec(self, settings: Settings) -> LoadSpec:
         def fits(info: GgufInfo) -> None:
-            offload = gpu_info().supports_offload
-            memory.check_fits(info, settings.n_ctx, settings.n_gpu_layers, offload)
+            devices = gpu_info()  # Auto and a build without a usable GPU offload nothing
+            layers = gpu.resolve_layers(settings.n_gpu_layers, info, settings.n_ctx, devices)
+            memory.check_fits(info, settings.n_ctx, layers, devices.available)
 
         try:
             model = self._catalog.resolve(settings.model, check=fits)

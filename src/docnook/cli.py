@@ -238,7 +238,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         except Cancelled:
             return _cancelled()
     if args.json:
-        _print_json(answer.as_json())
+        # The layers llama.cpp placed on a GPU for this answer (null: the model was not asked).
+        generation = assistant.last_generation if answer.found else None
+        offloaded = generation.offloaded_layers if generation is not None else None
+        _print_json({**answer.as_json(), "offloaded_layers": offloaded})
         return 0
     if not answer.found:
         print(answer.answer)
@@ -342,25 +345,27 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 def cmd_settings(args: argparse.Namespace) -> int:
     from docnook import config
+    from docnook.llm.gpu import gpu_info, offload_note
 
     if args.action == "set":
         value = config.option(args.key).parse(args.value)
         with _open_assistant(args) as assistant:
             assistant.apply_settings(assistant.settings.replace(**{args.key: value}))
-            settings, gpu = assistant.settings, assistant.gpu_info()
+            settings = assistant.settings
     else:
-        from docnook.llm.engine import gpu_info
-
-        settings, gpu = config.load_settings(), gpu_info()
+        settings = config.load_settings()
+    gpu = gpu_info()
+    note = offload_note(settings.n_gpu_layers, gpu)
     if args.json:
-        _print_json({"settings": settings.as_json(), "gpu": gpu.as_json()})
+        _print_json({"settings": settings.as_json(), "gpu": gpu.as_json(), "note": note})
         return 0
     for option in config.OPTIONS:
         value = getattr(settings, option.name)
         shown = str(value).lower() if isinstance(value, bool) else value
         print(f"{option.name:<13} {shown!s:<10} {option.description}")
-    offload = "available" if gpu.supports_offload else "not available in this llama.cpp build"
-    print(f"\nGPU offload: {offload}" + (f" ({', '.join(gpu.devices)})" if gpu.devices else ""))
+    print(f"\n{gpu.describe()}")
+    if note:
+        print(note)
     return 0
 
 

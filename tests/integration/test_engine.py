@@ -208,6 +208,7 @@ def test_gpu_report_matches_the_build() -> None:
     assert info.supports_offload == bool(llama_cpp.llama_supports_gpu_offload())
     assert isinstance(info.devices, list)
     assert info.as_json()["supports_offload"] is info.supports_offload
+    assert info.as_json()["available"] is (info.supports_offload and bool(info.devices))
 
 
 def test_closing_frees_the_model(model_path: Path, tmp_path: Path) -> None:

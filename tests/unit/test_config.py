@@ -27,7 +27,7 @@ def test_settings_fields_mirror_the_declared_options() -> None:
     assert list(fields) == [o.name for o in OPTIONS]
     for opt in OPTIONS:
         assert fields[opt.name] == opt.default
-        assert isinstance(opt.default, opt.type)
+        assert isinstance(opt.default, opt.type) or opt.default in opt.keywords
         assert opt.description.endswith(".") and opt.label
 
 
@@ -35,7 +35,7 @@ def test_required_options_and_defaults() -> None:
     s = Settings()
     assert (s.model, s.n_gpu_layers, s.n_ctx, s.n_threads, s.n_batch) == (
         "default",
-        0,
+        "auto",  # as many layers as fit in the GPU's memory; none without a GPU
         4096,
         0,
         512,
