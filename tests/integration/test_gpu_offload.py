@@ -28,8 +28,10 @@ LAVAPIPE_ICDS = sorted(Path("/usr/share/vulkan/icd.d").glob("lvp_icd*.json"))
 PROMPTS = [
     "Context: The sky over the harbor is blue.\nQuestion: What colour is the sky?\nAnswer:",
     "The history of the old harbor town begins",
-    "Write one sentence about why a library keeps its books in order:",
 ]
+# lavapipe is slow (it compiles llama.cpp's shaders for the CPU on first use, then runs them
+# there): short answers keep the test to a minute or two.
+MAX_TOKENS = 16
 
 # Loads the bundled model as the engine does and answers PROMPTS greedily; prints JSON.
 PROBE = """
@@ -50,11 +52,12 @@ native.setLevel(logging.DEBUG)
 native.addHandler(Keep())
 
 path, layers, texts = Path(sys.argv[1]), json.loads(sys.argv[2]), json.loads(sys.argv[3])
+max_tokens = int(sys.argv[4])
 engine = Engine()
 engine.load(LoadSpec("default", path, "sha", n_gpu_layers=layers, n_ctx=1024))
 answers, offloaded = [], None
 for text in texts:
-    prompt = prompts.Prompt(text, stop=("\\n",), max_tokens=40)
+    prompt = prompts.Prompt(text, stop=("\\n",), max_tokens=max_tokens)
     generation = engine.run(lambda m, emit, c: m.stream(prompt, emit, c))
     answers.append(generation.text)
     offloaded = generation.offloaded_layers
@@ -94,11 +97,19 @@ def probe(model_path: Path, layers: int | str, lavapipe: bool) -> dict:
     if lavapipe:
         env["GGML_VK_VISIBLE_DEVICES"] = "0"
     run = subprocess.run(
-        [sys.executable, "-c", PROBE, str(model_path), json.dumps(layers), json.dumps(PROMPTS)],
+        [
+            sys.executable,
+            "-c",
+            PROBE,
+            str(model_path),
+            json.dumps(layers),
+            json.dumps(PROMPTS),
+            str(MAX_TOKENS),
+        ],
         capture_output=True,
         text=True,
         env=env,
-        timeout=600,
+        timeout=900,
     )
     assert run.returncode == 0, run.stderr[-3000:]
     return json.loads(run.stdout.strip().splitlines()[-1])
@@ -121,9 +132,9 @@ def test_every_layer_goes_to_the_vulkan_device(on_lavapipe: dict) -> None:
         d["backend"] == "Vulkan0" and "llvmpipe" in d["name"]
         for d in on_lavapipe["backend_devices"]
     )
-    assert any(
-        line.strip().startswith("Vulkan0 model buffer size") for line in on_lavapipe["buffers"]
-    ), on_lavapipe["buffers"]
+    # The weights on the device; the token embeddings stay on the CPU (llama.cpp keeps the
+    # input layer there: offloading it gains nothing).
+    assert any("Vulkan0 model buffer size" in line for line in on_lavapipe["buffers"])
 
 
 def test_lavapipe_answers_as_the_cpu_does(on_cpu: dict, on_lavapipe: dict) -> None:
