@@ -363,9 +363,7 @@ def cmd_settings(args: argparse.Namespace) -> int:
         value = getattr(settings, option.name)
         shown = str(value).lower() if isinstance(value, bool) else value
         print(f"{option.name:<13} {shown!s:<10} {option.description}")
-    print(f"\n{gpu.describe()}")
-    if note:
-        print(note)
+    print(f"\n{gpu.describe()}")  # also the sentence of `note`: it is only ever "no GPU"
     return 0
 
 
