@@ -115,3 +115,34 @@ def test_gpu_json_lists_name_and_memory() -> None:
     assert shown["devices"][0]["name"] == "NVIDIA GeForce RTX 4060"
     assert shown["devices"][0]["memory_mb"] == 8192
     assert GpuInfo(True, []).as_json()["available"] is False
+
+
+def test_auto_loads_on_the_cpu_when_the_gpu_cannot(tmp_path: Path, monkeypatch) -> None:
+    from docnook.llm import engine as engine_module
+    from docnook.llm.engine import Engine, LoadSpec
+
+    small = {**MODEL_8B, "llama.block_count": 4}
+    path = sparse_gguf(tmp_path / "small.gguf", 64 * 1024, small)
+    monkeypatch.setattr(engine_module, "gpu_info", lambda: GpuInfo(True, [card(8)]))
+    tries: list[int | None] = []
+
+    class GpuFails:  # llama.cpp refusing the GPU (a driver fault), accepting the CPU
+        def __init__(self, spec, info, gpu_layers: int | None = None) -> None:
+            tries.append(gpu_layers)
+            if gpu_layers is None:
+                raise ModelError("llama.cpp could not load the model: out of device memory.")
+            self.spec, self.n_ctx = spec, spec.n_ctx
+
+        def close(self) -> None:
+            pass
+
+    engine = Engine(loader=GpuFails)
+    try:
+        engine.load(LoadSpec("a", path, "sha", n_gpu_layers=AUTO))
+        assert tries == [None, 0] and engine.state == "ready"
+        # Layers the person asked for: the failure is said, and the Auto model comes back.
+        with pytest.raises(ModelError, match="out of device memory"):
+            engine.load(LoadSpec("b", path, "sha", n_gpu_layers=4))
+        assert engine.state == "ready" and engine.loaded.name == "a"
+    finally:
+        engine.close()

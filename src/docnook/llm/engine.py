@@ -611,7 +611,7 @@ class Engine:
                 self._model = None
             current.close()
         try:
-            model = self._load_model(spec, info, layers)
+            model = self._load_model(spec, info, on_gpu=layers != 0)
         except ModelError as exc:
             restored = self._restore(current.spec if current is not None else None)
             self._failed(str(exc), keep=restored)
@@ -622,13 +622,13 @@ class Engine:
             self._last_error = None
         log.info("loaded %s (n_ctx=%d)", spec.path.name, model.n_ctx)
 
-    def _load_model(self, spec: LoadSpec, info: GgufInfo, layers: int) -> Any:
+    def _load_model(self, spec: LoadSpec, info: GgufInfo, on_gpu: bool) -> Any:
         """Auto chose the GPU, not the person: when the GPU cannot take the model (a driver
         fault, memory the estimate missed), it loads on the CPU instead."""
         try:
             return self._loader(spec, info)
         except ModelError as exc:
-            if spec.n_gpu_layers != AUTO or layers == 0:
+            if spec.n_gpu_layers != AUTO or not on_gpu:
                 raise
             log.warning("the GPU could not load %s (%s); using the CPU", spec.path.name, exc)
             return self._loader(spec, info, gpu_layers=0)
@@ -637,7 +637,7 @@ class Engine:
         if previous is None:
             return False
         try:
-            model = self._loader(previous, read_gguf(previous.path))
+            model = self._load_model(previous, read_gguf(previous.path), on_gpu=True)
         except ModelError:
             log.exception("the previous model could not be loaded again")
             return False
