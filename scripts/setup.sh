@@ -9,15 +9,27 @@ WITH_TEST_TOOLS=0
 [ "${1:-}" = "--test" ] && WITH_TEST_TOOLS=1
 
 PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
-VENV=.venv
-# llama.cpp's default native build uses whatever the build CPU has (AMX, AVX-512) and crashes
-# elsewhere, including on some CPUs it was built on. An installer must run on CPUs it never saw,
-# so the portable flags are the only build we make.
-LLAMA_VERSION=0.3.36
-LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
-WHEEL_CACHE=${DOCNOOK_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/docnook-build}
-flags_key=$(printf '%s' "$LLAMA_VERSION $LLAMA_CMAKE_ARGS" | sha256sum | cut -c1-12)
-llama_dir="$WHEEL_CACHE/llama-$flags_key"
+# DOCNOOK_VENV builds a second environment beside the checkout's own (to try a new build).
+VENV=${DOCNOOK_VENV:-.venv}
+LLAMA_BACKEND=${DOCNOOK_LLAMA_BACKEND:-vulkan}
+
+# llama.cpp's Vulkan build needs the loader's headers, the shader compiler and the SPIR-V
+# headers; the tests need Mesa's software Vulkan driver (lavapipe), a Vulkan device on any
+# machine (tests/integration/test_gpu_offload.py).
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  missing=()
+  if [ "$LLAMA_BACKEND" = vulkan ]; then
+    [ -e /usr/include/vulkan/vulkan.hpp ] || missing+=(libvulkan-dev)
+    command -v glslc >/dev/null 2>&1 || missing+=(glslc)
+    [ -d /usr/include/spirv ] || missing+=(spirv-headers)
+  fi
+  ls /usr/share/vulkan/icd.d/lvp_icd.*.json >/dev/null 2>&1 || missing+=(mesa-vulkan-drivers)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing the Vulkan build tools and driver (${missing[*]})"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      "${missing[@]}" >/dev/null
+  fi
+fi
 
 if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
@@ -25,17 +37,18 @@ fi
 PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
 "${PIP[@]}" install --upgrade pip wheel setuptools
 
-# The cached wheel is keyed by version and build flags, so a wheel built natively can never
-# be picked up by mistake (pip's own cache keys on the sdist alone).
-if ! ls "$llama_dir"/llama_cpp_python-*.whl >/dev/null 2>&1; then
-  echo "setup: building llama-cpp-python $LLAMA_VERSION portably (about 5 minutes, once)"
-  mkdir -p "$llama_dir"
-  CMAKE_ARGS="$LLAMA_CMAKE_ARGS" FORCE_CMAKE=1 "${PIP[@]}" wheel --no-deps --no-cache-dir \
-    --no-binary llama-cpp-python -w "$llama_dir" "llama-cpp-python==$LLAMA_VERSION"
-fi
+# llama-cpp-python: portable CPU code plus Vulkan, built once and cached (scripts/llama_wheel.sh).
+llama_dir=$(./scripts/llama_wheel.sh "$VENV/bin/python")
 
 # torch first and pinned: an unpinned torch drags in a multi-GB CUDA build.
 "${PIP[@]}" install -c constraints.txt "torch==2.13.0"
+# A venv made before may hold another build of the same version, which pip would keep: the
+# build installed is remembered, and a different one replaces it.
+if [ "$(cat "$VENV/.docnook-llama" 2>/dev/null)" != "$llama_dir" ]; then
+  "${PIP[@]}" install -c constraints.txt --force-reinstall --no-deps \
+    "$llama_dir"/llama_cpp_python-*.whl
+  echo "$llama_dir" >"$VENV/.docnook-llama"
+fi
 "${PIP[@]}" install -c constraints.txt "$llama_dir"/llama_cpp_python-*.whl
 "${PIP[@]}" install -c constraints.txt -e ".[dev]"
 

@@ -10,10 +10,10 @@
 #   3. the frozen folder (packaging/docnook.spec), checked for anything that must not be in it;
 #   4. the .deb (dpkg-deb) and the tarball.
 #
-# Environment: PYTHON (a Python 3.11 for the build venv), DOCNOOK_WHEEL_CACHE (where setup.sh
-# keeps the portable llama-cpp-python wheel), LLAMA_CMAKE_ARGS (a GPU flavour, e.g.
-# "-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_VULKAN=on"; its wheel is
-# built and cached on first use), DOCNOOK_FLAVOUR (a suffix for the file names, e.g. vulkan).
+# Environment: PYTHON (a Python 3.11 for the build venv), DOCNOOK_WHEEL_CACHE (where
+# scripts/llama_wheel.sh keeps the llama-cpp-python wheel: portable CPU code plus Vulkan, the
+# same wheel setup.sh installs), DOCNOOK_LLAMA_BACKEND=cpu (a CPU-only build instead),
+# DOCNOOK_FLAVOUR (a suffix for the file names, e.g. cpu).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -25,11 +25,6 @@ VENV=$BUILD/pkg-venv
 MODELS=$BUILD/models
 FREEZE=$BUILD/freeze
 DIST=$ROOT/dist
-LLAMA_VERSION=0.3.36
-LLAMA_CMAKE_ARGS=${LLAMA_CMAKE_ARGS:-"-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"}
-WHEEL_CACHE=${DOCNOOK_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/docnook-build}
-flags_key=$(printf '%s' "$LLAMA_VERSION $LLAMA_CMAKE_ARGS" | sha256sum | cut -c1-12)
-llama_dir="$WHEEL_CACHE/llama-$flags_key"
 
 VERSION=$("$PYTHON" -c "import re,sys; print(re.search(r'^version = \"(.+)\"', open('pyproject.toml').read(), re.M).group(1))")
 ARCH=$(dpkg --print-architecture 2>/dev/null || echo amd64)
@@ -47,12 +42,7 @@ fi
 DOCNOOK_CACHE_DIR=$BUILD/model-cache "$DEV_PY" packaging/prepare_models.py "$MODELS"
 
 # -- 2. build venv --------------------------------------------------------------------------
-if ! ls "$llama_dir"/llama_cpp_python-*.whl >/dev/null 2>&1; then
-  say "building llama-cpp-python $LLAMA_VERSION with $LLAMA_CMAKE_ARGS (minutes, once)"
-  mkdir -p "$llama_dir"
-  CMAKE_ARGS="$LLAMA_CMAKE_ARGS" FORCE_CMAKE=1 "$PYTHON" -m pip wheel -q --no-deps \
-    --no-cache-dir --no-binary llama-cpp-python -w "$llama_dir" "llama-cpp-python==$LLAMA_VERSION"
-fi
+llama_dir=$(./scripts/llama_wheel.sh "$PYTHON")
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 # The versions the test suite ran on, where they apply (editable and direct-URL lines dropped).
 "$DEV_PY" -m pip freeze --exclude-editable 2>/dev/null | grep -v ' @ ' >"$BUILD/constraints-bundle.txt"
@@ -123,6 +113,11 @@ cp -a "$APP"/. "$TAR_STAGE/"
 mkdir -p "$TAR_STAGE/share"
 cp -a "$STAGE/usr/share/icons" "$STAGE/usr/share/applications" "$TAR_STAGE/share/"
 install -m 0755 packaging/linux/install-tarball.sh "$TAR_STAGE/install.sh"
+# llama.cpp's Vulkan backend links the Vulkan loader, which the .deb gets from Depends
+# (libvulkan1). The tarball carries this machine's copy for systems without one; install.sh puts
+# it beside llama.cpp's libraries only there (they look beside themselves first).
+install -D -m 0644 "$(readlink -f "$(ldconfig -p | awk '/libvulkan\.so\.1 .*x86-64/ {print $NF; exit}')")" \
+  "$TAR_STAGE/vulkan-loader/libvulkan.so.1"
 tar -C "$BUILD/tar" --owner=0 --group=0 -czf "$DIST/docnook-$VERSION${FLAVOUR:+-$FLAVOUR}-linux-$(uname -m).tar.gz" "docnook-$VERSION"
 
 say "bundle $(($(du -sb "$APP" | cut -f1) / 1000000)) MB, installed $((installed_kb * 1024 / 1000000)) MB"

@@ -13,6 +13,12 @@ if [ "${1:-}" = --remove ]; then
   echo "DocNook's commands and menu entry are removed (your library is kept)."
   exit 0
 fi
+# llama.cpp's Vulkan backend needs the Vulkan loader (libvulkan1, on most desktops already).
+# Where the system has none, the copy shipped here goes beside llama.cpp's libraries, which
+# look there first; without a GPU driver the model simply runs on the CPU.
+if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1 '; then
+  cp "$HERE/vulkan-loader/libvulkan.so.1" "$HERE/_internal/llama_cpp/lib/"
+fi
 mkdir -p "$BIN" "$SHARE/applications"
 ln -sf "$HERE/docnook" "$BIN/docnook"
 printf '#!/bin/sh\nexec "%s/docnook" gui "$@"\n' "$HERE" >"$BIN/docnook-gui"

@@ -1,6 +1,10 @@
 # Builds DocNook's Windows installer: dist\DocNook-<version>[-<flavour>]-setup.exe.
 #
-#   powershell -ExecutionPolicy Bypass -File packaging\windows\build.ps1 [-Flavour cpu|cuda|vulkan]
+#   powershell -ExecutionPolicy Bypass -File packaging\windows\build.ps1 [-Flavour vulkan|cpu|cuda]
+#
+# vulkan (the default) is DocNook's one build: it offloads to NVIDIA, AMD and Intel GPUs and runs
+# on the CPU where no Vulkan driver exists. The installer carries the Vulkan loader
+# (vulkan-1.dll) and installs it only where Windows lacks it (no GPU driver installed one).
 #
 # Needs: Python 3.11 (py launcher), Visual Studio 2022 Build Tools with C++ and CMake (llama.cpp
 # is compiled here), Inno Setup 6 (iscc.exe); for -Flavour cuda the CUDA Toolkit 12, for
@@ -16,7 +20,7 @@
 #      (windowed), checked by packaging\check_bundle.py;
 #   5. Inno Setup (packaging\windows\docnook.iss).
 param(
-    [ValidateSet("cpu", "cuda", "vulkan")] [string] $Flavour = "cpu",
+    [ValidateSet("cpu", "cuda", "vulkan")] [string] $Flavour = "vulkan",
     [string] $Python = "py -3.11"
 )
 $ErrorActionPreference = "Stop"
@@ -40,7 +44,7 @@ function New-Venv([string] $Path) {
 }
 
 $Version = (Select-String -Path pyproject.toml -Pattern '^version = "(.+)"').Matches[0].Groups[1].Value
-$Suffix = if ($Flavour -eq "cpu") { "" } else { "-$Flavour" }
+$Suffix = if ($Flavour -eq "vulkan") { "" } else { "-$Flavour" }
 
 # -- 1. models ---------------------------------------------------------------------------------
 $ModelPy = New-Venv "$Build\model-venv"
@@ -90,12 +94,21 @@ if ($Flavour -eq "cuda") { $CheckArgs += "--gpu" }  # the CUDA runtime belongs i
 Run "checking the bundle" { & $PkgPy @CheckArgs }
 Run "smoke test of the frozen app" { & "$Build\freeze\dist\docnook\docnook.exe" --help | Out-Null }
 
+# The Vulkan loader of this machine (the Vulkan SDK's runtime), for computers without one.
+$VulkanLoader = ""
+if ($Flavour -eq "vulkan") {
+    New-Item -ItemType Directory -Force "$Build\vulkan-loader" | Out-Null
+    Copy-Item "$env:SystemRoot\System32\vulkan-1.dll" "$Build\vulkan-loader\vulkan-1.dll"
+    $VulkanLoader = "$Build\vulkan-loader"
+}
+
 # -- 5. installer ------------------------------------------------------------------------------
 $Iscc = (Get-Command iscc.exe -ErrorAction SilentlyContinue).Source
 if (-not $Iscc) { $Iscc = "${env:ProgramFiles(x86)}\Inno Setup 6\ISCC.exe" }
 Run "making the installer" {
     & $Iscc /Qp "/DAppVersion=$Version" "/DFlavourSuffix=$Suffix" `
-        "/DSourceDir=$Build\freeze\dist\docnook" "/DRepoDir=$Root" "/O$Dist" packaging\windows\docnook.iss
+        "/DSourceDir=$Build\freeze\dist\docnook" "/DRepoDir=$Root" "/DVulkanLoaderDir=$VulkanLoader" `
+        "/O$Dist" packaging\windows\docnook.iss
 }
 if ($env:SIGNTOOL_CERT) {
     # Optional: sign the installer (and first the programs, before iscc, for a clean SmartScreen

@@ -17,6 +17,9 @@
 #ifndef RepoDir
   #define RepoDir "..\.."
 #endif
+#ifndef VulkanLoaderDir
+  #define VulkanLoaderDir ""
+#endif
 
 [Setup]
 AppId={{6F0C2D8E-3E55-4C1B-9E0B-5D0C6B1D0C4E}
@@ -51,6 +54,12 @@ Name: "pdfopenwith"; Description: "Offer DocNook in ""Open with"" for PDF files"
 
 [Files]
 Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+#if VulkanLoaderDir != ""
+; llama.cpp's Vulkan backend needs the Vulkan loader; every GPU driver installs it in System32.
+; Only where none did is this copy installed beside the program (the DLL search finds it
+; there), so the model runs on the CPU instead of failing to load.
+Source: "{#VulkanLoaderDir}\vulkan-1.dll"; DestDir: "{app}"; Flags: ignoreversion; Check: not VulkanLoaderInstalled
+#endif
 
 [Icons]
 Name: "{autoprograms}\DocNook"; Filename: "{app}\docnook-gui.exe"; Comment: "Ask your PDFs questions, privately"
@@ -69,6 +78,11 @@ Root: HKA; Subkey: "Software\Classes\.pdf\OpenWithList\docnook-gui.exe"; ValueTy
 Filename: "{app}\docnook-gui.exe"; Description: "{cm:LaunchProgram,DocNook}"; Flags: nowait postinstall skipifsilent
 
 [Code]
+function VulkanLoaderInstalled: Boolean;
+begin
+  Result := FileExists(ExpandConstant('{sys}\vulkan-1.dll'));
+end;
+
 function EnvKey(Param: String): String;
 begin
   if IsAdminInstallMode then

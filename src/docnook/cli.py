@@ -397,25 +397,25 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 def cmd_settings(args: argparse.Namespace) -> int:
     from docnook import config
+    from docnook.llm.gpu import gpu_info, offload_note
 
     if args.action == "set":
         value = config.option(args.key).parse(args.value)
         with _open_assistant(args) as assistant:
             assistant.apply_settings(assistant.settings.replace(**{args.key: value}))
-            settings, gpu = assistant.settings, assistant.gpu_info()
+            settings = assistant.settings
     else:
-        from docnook.llm.engine import gpu_info
-
-        settings, gpu = config.load_settings(), gpu_info()
+        settings = config.load_settings()
+    gpu = gpu_info()
+    note = offload_note(settings.n_gpu_layers, gpu)
     if args.json:
-        _print_json({"settings": settings.as_json(), "gpu": gpu.as_json()})
+        _print_json({"settings": settings.as_json(), "gpu": gpu.as_json(), "note": note})
         return 0
     for option in config.OPTIONS:
         value = getattr(settings, option.name)
         shown = str(value).lower() if isinstance(value, bool) else value
         print(f"{option.name:<13} {shown!s:<10} {option.description}")
-    offload = "available" if gpu.supports_offload else "not available in this llama.cpp build"
-    print(f"\nGPU offload: {offload}" + (f" ({', '.join(gpu.devices)})" if gpu.devices else ""))
+    print(f"\n{gpu.describe()}")  # also the sentence of `note`: it is only ever "no GPU"
     return 0
 
 

@@ -26,6 +26,9 @@ from docnook import paths
 from docnook.errors import DataDirError, InputError
 
 DEFAULT_MODEL = "default"
+# n_gpu_layers "auto": as many layers as fit in the GPUs' memory, read from the model's header
+# when it loads (none without a GPU). A word rather than a number, so scripts read it plainly.
+AUTO = "auto"
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Option:
     minimum: int | None = None
     maximum: int | None = None
     reload: bool = True  # changing it reloads the language model
+    keywords: tuple[str, ...] = ()  # words accepted besides numbers (n_gpu_layers: "auto")
 
     def validate(self, value: Any) -> Any:
         """`value` if it is acceptable for this option, else InputError with a sentence."""
@@ -49,8 +53,10 @@ class Option:
                 raise InputError(f"{self.name} must be true or false.")
             return value
         if self.type is int:
+            if isinstance(value, str) and value.strip().lower() in self.keywords:
+                return value.strip().lower()
             if isinstance(value, bool) or not isinstance(value, int):
-                raise InputError(f"{self.name} must be a whole number.")
+                raise InputError(f"{self.name} must be {self._number_words()}.")
             if self.minimum is not None and value < self.minimum:
                 raise InputError(f"{self.name} must be at least {self.minimum}.")
             if self.maximum is not None and value > self.maximum:
@@ -61,6 +67,9 @@ class Option:
                 raise InputError(f"{self.name} must be a non-empty text.")
             return value.strip()
         raise TypeError(f"unsupported option type {self.type!r}")
+
+    def _number_words(self) -> str:
+        return " or ".join(("a whole number", *self.keywords))
 
     def parse(self, text: str) -> Any:
         """A value typed by a person (`docnook settings set KEY VALUE`), validated."""
@@ -74,11 +83,15 @@ class Option:
                 value = False
             else:
                 raise InputError(f"{self.name} must be true or false, not {text!r}.")
+        elif self.type is int and text.lower() in self.keywords:
+            value = text.lower()
         elif self.type is int:
             try:
                 value = int(text)
             except ValueError:
-                raise InputError(f"{self.name} must be a whole number, not {text!r}.") from None
+                raise InputError(
+                    f"{self.name} must be {self._number_words()}, not {text!r}."
+                ) from None
         return self.validate(value)
 
 
@@ -94,13 +107,14 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "n_gpu_layers",
         int,
-        0,
+        AUTO,
         "GPU layers",
-        "How many of the model's layers run on the GPU: 0 keeps everything on the CPU, "
-        "-1 offloads all of them. Needs a llama.cpp build with GPU support.",
+        "How many of the model's layers run on the GPU: auto offloads as many as fit in its "
+        "memory, 0 keeps everything on the CPU, -1 offloads all of them.",
         section="Performance",
         minimum=-1,
         maximum=1000,
+        keywords=(AUTO,),
     ),
     Option(
         "n_ctx",
@@ -175,7 +189,7 @@ class Settings:
     """A snapshot of every option; fields mirror `OPTIONS` (a unit test keeps them in step)."""
 
     model: str = _BY_NAME["model"].default
-    n_gpu_layers: int = _BY_NAME["n_gpu_layers"].default
+    n_gpu_layers: int | str = _BY_NAME["n_gpu_layers"].default  # a number or AUTO
     n_ctx: int = _BY_NAME["n_ctx"].default
     n_threads: int = _BY_NAME["n_threads"].default
     n_batch: int = _BY_NAME["n_batch"].default

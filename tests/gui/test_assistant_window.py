@@ -225,7 +225,8 @@ def test_settings_round_trip(qtbot, make_window, data_dir):
     qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=60_000)
     assert dialog.model_combo.count() >= 1 and "Gemma" in dialog.model_combo.currentText()
     assert dialog.gpu_layers.layers == 18  # read from the bundled GGUF
-    assert dialog.gpu_label.text()  # says whether this build can use a GPU
+    assert dialog.gpu_label.text()  # the GPUs found, or why the model runs on the CPU
+    assert dialog.gpu_layers.get() == "auto" and dialog.gpu_layers.auto.isChecked()  # default
 
     dialog.editors["n_ctx"].put(2048)
     dialog.editors["n_threads"].put(2)
@@ -298,3 +299,22 @@ def test_closing_mid_job_cancels_everything_and_shuts_down(qtbot, make_window, g
     titles = {r.title: r.status for r in again.library_panel.records()}
     assert titles["Garden handbook"] == "indexed"
     assert titles.get("Big survey", "indexed") == "indexed"  # whole or not at all
+
+
+def test_gpu_layers_editor_offers_auto_all_and_a_number(qtbot):
+    from docnook.config import option
+    from docnook.gui.settings_dialog import GpuLayersEditor
+
+    editor = GpuLayersEditor(option("n_gpu_layers"))
+    qtbot.addWidget(editor)
+    editor.set_layers(18, suggested=12)  # Auto would put 12 of 18 layers on the GPU
+    editor.put("auto")
+    assert editor.get() == "auto" and editor.slider.value() == 12
+    assert editor.value.text() == "Auto: 12 of 18 layers" and not editor.slider.isEnabled()
+    editor.auto.setChecked(False)
+    editor.slider.setValue(5)
+    assert editor.get() == 5 and editor.value.text() == "5 of 18 layers"
+    editor.all.setChecked(True)
+    assert editor.get() == -1 and editor.value.text() == "all 18 layers"
+    editor.put(0)
+    assert editor.get() == 0 and editor.value.text() == "CPU only"

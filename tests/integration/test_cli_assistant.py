@@ -15,6 +15,7 @@ import pytest
 from docnook import cli
 from docnook.config import Settings, save_settings
 from docnook.library import Library
+from docnook.llm.gpu import gpu_info
 from pdfmaker import make_pdf
 
 pytestmark = pytest.mark.slow
@@ -56,6 +57,10 @@ def test_ask_json_and_text_and_chats(library, capsys, monkeypatch) -> None:
     assert (cited["n"], cited["title"], cited["page"]) == (1, "Eldvik guide", 1)
     assert "Marta Olsen" in cited["quote"]
     chat_id = answer["chat_id"]
+    # Read from llama.cpp's load: without a GPU (Auto, the default) nothing is offloaded.
+    assert isinstance(answer["offloaded_layers"], int)
+    if not gpu_info().available:
+        assert answer["offloaded_layers"] == 0
     code, out, _ = run(
         capsys, monkeypatch, data, "ask", "Who kept the lighthouse?", "--doc", str(doc_id)
     )
@@ -117,8 +122,10 @@ def test_models_and_settings(library, capsys, monkeypatch, tmp_path: Path) -> No
     code, out, _ = run(capsys, monkeypatch, data, "settings", "--json")
     shown = json.loads(out)
     assert shown["settings"]["n_ctx"] == 512 and "supports_offload" in shown["gpu"]
+    assert shown["gpu"]["available"] is gpu_info().available
+    assert all({"name", "memory_mb"} <= set(d) for d in shown["gpu"]["devices"])
     code, out, _ = run(capsys, monkeypatch, data, "settings", "set", "n_batch", "256")
-    assert code == 0 and "n_batch       256" in out and "GPU offload" in out
+    assert code == 0 and "n_batch       256" in out and gpu_info().describe() in out
     code, _, err = run(capsys, monkeypatch, data, "settings", "set", "n_ctx", "lots")
     assert code == 1 and "whole number" in err
     code, _, err = run(capsys, monkeypatch, data, "settings", "set", "colour", "red")

@@ -22,9 +22,11 @@ def test_settings_fields_mirror_the_declared_options() -> None:
     for opt in OPTIONS:
         assert fields[opt.name] == opt.default
         # Each default is one a person could type: it passes its own option's parsing, bounds
-        # included (a default of True for an int option, or out of range, fails here).
+        # included (a default of True for an int option, or out of range, fails here); a
+        # keyword default ("auto") parses to itself.
         typed = str(opt.default).lower() if opt.type is bool else str(opt.default)
-        assert opt.parse(typed) == opt.default and type(opt.parse(typed)) is opt.type
+        assert opt.parse(typed) == opt.default
+        assert type(opt.parse(typed)) is opt.type or opt.default in opt.keywords
         assert opt.description.endswith(".") and opt.label
 
 
@@ -32,7 +34,7 @@ def test_required_options_and_defaults() -> None:
     s = Settings()
     assert (s.model, s.n_gpu_layers, s.n_ctx, s.n_threads, s.n_batch) == (
         "default",
-        0,
+        "auto",  # as many layers as fit in the GPU's memory; none without a GPU
         4096,
         0,
         512,

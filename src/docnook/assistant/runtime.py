@@ -19,7 +19,7 @@ from docnook.index.analyses import AnalysisKey
 from docnook.index.embedder import Embedder
 from docnook.index.store import DocumentRecord
 from docnook.library import Library
-from docnook.llm import memory
+from docnook.llm import gpu, memory
 from docnook.llm.engine import Engine, LoadSpec, gpu_info, with_kept_note
 from docnook.llm.gguf import GgufInfo
 from docnook.llm.models import ModelCatalog
@@ -56,8 +56,9 @@ class Runtime:
 
     def spec(self, settings: Settings) -> LoadSpec:
         def fits(info: GgufInfo) -> None:
-            offload = gpu_info().supports_offload
-            memory.check_fits(info, settings.n_ctx, settings.n_gpu_layers, offload)
+            devices = gpu_info()  # Auto and a build without a usable GPU offload nothing
+            layers = gpu.resolve_layers(settings.n_gpu_layers, info, settings.n_ctx, devices)
+            memory.check_fits(info, settings.n_ctx, layers, devices.available)
 
         try:
             model = self.catalog.resolve(settings.model, check=fits)

@@ -2,9 +2,9 @@
 
 Each declared option gets an editor chosen by its type (a spin box within its bounds, a check
 box), its label, and its description as the tooltip and caption; two options get richer
-editors: the model (a list of known models plus Browse…) and GPU layers (a slider up to the
-chosen model's layer count, with "All"). Apply hands a frozen `Settings` to a worker that
-reloads the model; the dialog stays usable and shows the outcome in a sentence.
+editors: the model (a list of known models plus Browse…) and GPU layers (Auto, the default, or
+a slider up to the chosen model's layer count, with "All"). Apply hands a frozen `Settings` to a
+worker that reloads the model; the dialog stays usable and shows the outcome in a sentence.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from docnook.config import OPTIONS, Option, Settings
+from docnook.config import AUTO, OPTIONS, Option, Settings
 from docnook.errors import DocNookError
 from docnook.gui.workers import CallWorker, Worker
 
@@ -78,49 +78,78 @@ class _Editor:
 
 
 class GpuLayersEditor(QWidget):
-    """0 … the model's layers, plus All (-1)."""
+    """Auto (the default: as many layers as fit in the GPU's memory), or 0 … the model's
+    layers, plus All (-1)."""
 
     def __init__(self, option: Option, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(10)
+        self.auto = QCheckBox("Auto")
+        self.auto.setToolTip("As many layers as fit in the GPU's memory, from the model's size")
+        row.addWidget(self.auto)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 1)
         self.slider.setToolTip(option.description)
         row.addWidget(self.slider, 1)
         self.value = QLabel("")
-        self.value.setMinimumWidth(96)
+        self.value.setMinimumWidth(130)
         row.addWidget(self.value)
         self.all = QCheckBox("All")
         self.all.setToolTip("Offload every layer to the GPU")
         row.addWidget(self.all)
         self.layers = 0
+        self.suggested = 0  # what Auto gives for the chosen model: -1 all, 0 none
         self.slider.valueChanged.connect(self._show)
         self.all.toggled.connect(self._all_toggled)
+        self.auto.toggled.connect(self._auto_toggled)
         self.set_layers(0)
 
-    def set_layers(self, layers: int) -> None:
+    def set_layers(self, layers: int, suggested: int = 0) -> None:
         value = self.get()
         self.layers = layers
+        self.suggested = suggested
         self.slider.setRange(0, max(1, layers))
         self.slider.setTickInterval(max(1, layers // 8))
         self.put(value)
 
-    def get(self) -> int:
+    def get(self) -> int | str:
+        if self.auto.isChecked():
+            return AUTO
         return -1 if self.all.isChecked() else self.slider.value()
 
-    def put(self, value: int) -> None:
+    def put(self, value: int | str) -> None:
+        self.auto.setChecked(value == AUTO)
+        if value == AUTO:
+            value = self.suggested
         self.all.setChecked(value == -1)
         if value != -1:
             self.slider.setValue(max(0, min(self.slider.maximum(), int(value))))
-        self._show()
+        self._sync()
+
+    def _auto_toggled(self, on: bool) -> None:
+        if on:
+            self.all.setChecked(self.suggested == -1)
+            if self.suggested != -1:
+                self.slider.setValue(self.suggested)
+        self._sync()
 
     def _all_toggled(self, on: bool) -> None:
         if on:
             self.slider.setValue(self.slider.maximum())
-        self.slider.setEnabled(not on and self.isEnabled())
+        self._sync()
+
+    def _sync(self) -> None:
+        editable = self.isEnabled() and not self.auto.isChecked()
+        self.all.setEnabled(editable)
+        self.slider.setEnabled(editable and not self.all.isChecked())
         self._show()
+
+    def changeEvent(self, event: Any) -> None:  # Qt's name: enabling the editor re-syncs it
+        super().changeEvent(event)
+        if event.type() == event.Type.EnabledChange:
+            self._sync()
 
     def _show(self, *_: Any) -> None:
         total = self.layers
@@ -130,7 +159,7 @@ class GpuLayersEditor(QWidget):
             text = "CPU only"
         else:
             text = f"{self.slider.value()} of {total} layers" if total else str(self.slider.value())
-        self.value.setText(text)
+        self.value.setText(f"Auto: {text}" if self.auto.isChecked() else text)
 
 
 class SettingsDialog(QDialog):
@@ -154,6 +183,7 @@ class SettingsDialog(QDialog):
         self._start = start
         self.models: list[Any] = []
         self.gpu: Any = None
+        self.suggested: dict[str, int] = {}  # model name -> the layers Auto would offload
         self.settings: Settings = Settings()
         self.editors: dict[str, _Editor] = {}
         self.busy = False
@@ -322,16 +352,22 @@ class SettingsDialog(QDialog):
 
     def load(self) -> None:
         assistant = self.assistant
-        worker = CallWorker(
-            lambda: (assistant.models(), assistant.gpu_info(), assistant.settings),
-            "reading the settings",
-        )
+
+        def read() -> tuple[list[Any], Any, Settings, dict[str, int]]:
+            from docnook.llm.gpu import suggestion_for
+
+            models, gpu, settings = assistant.models(), assistant.gpu_info(), assistant.settings
+            # Auto's choice for each model, from its header and the GPUs' free memory.
+            suggested = {m.name: suggestion_for(m.path, settings.n_ctx, gpu) for m in models}
+            return models, gpu, settings, suggested
+
+        worker = CallWorker(read, "reading the settings")
         worker.signals.returned.connect(self._loaded)
         worker.signals.errored.connect(self._failed)
         self._start(worker)
 
-    def _loaded(self, result: tuple[list[Any], Any, Settings]) -> None:
-        self.models, self.gpu, self.settings = result
+    def _loaded(self, result: tuple[list[Any], Any, Settings, dict[str, int]]) -> None:
+        self.models, self.gpu, self.settings, self.suggested = result
         self._fill_models()
         self._show_gpu()
         self.show_settings(self.settings)
@@ -355,15 +391,8 @@ class SettingsDialog(QDialog):
         gpu = self.gpu
         if gpu is None:
             return
-        devices = ", ".join(gpu.devices) if gpu.devices else "none found"
-        if gpu.supports_offload:
-            self.gpu_label.setText(f"GPU offload is available. Devices: {devices}.")
-        else:
-            self.gpu_label.setText(
-                "This build of DocNook runs the model on the CPU only (llama.cpp was built "
-                f"without GPU support). Devices: {devices}."
-            )
-        self.gpu_layers.setEnabled(bool(gpu.supports_offload))
+        self.gpu_label.setText(gpu.describe())
+        self.gpu_layers.setEnabled(bool(gpu.available))
 
     def _model_chosen(self, *_: Any) -> None:
         info = self.model_info(self.editors["model"].get()) if self.models else None
@@ -371,7 +400,7 @@ class SettingsDialog(QDialog):
             self.model_details.setText("")
             return
         self.model_details.setText(model_details(info))
-        self.gpu_layers.set_layers(info.layers or 0)
+        self.gpu_layers.set_layers(info.layers or 0, self.suggested.get(info.name, 0))
         ctx = self.editors["n_ctx"].widget
         if info.context_length and isinstance(ctx, QSpinBox):
             option = next(o for o in OPTIONS if o.name == "n_ctx")
@@ -424,7 +453,10 @@ class SettingsDialog(QDialog):
 
     def _applied(self, settings: Settings) -> None:
         self.settings = settings
-        self.message.setText("Applied. The model is ready.")
+        from docnook.llm.gpu import offload_note
+
+        note = offload_note(settings.n_gpu_layers, self.gpu) if self.gpu is not None else None
+        self.message.setText("Applied. The model is ready." + (f" {note}" if note else ""))
         self.applied.emit(settings)
 
     def _failed(self, message: str) -> None:
@@ -440,7 +472,7 @@ class SettingsDialog(QDialog):
         for editor in self.editors.values():
             editor.widget.setEnabled(on)
         if on and self.gpu is not None:
-            self.gpu_layers.setEnabled(bool(self.gpu.supports_offload))
+            self.gpu_layers.setEnabled(bool(self.gpu.available))
         self.apply_button.setEnabled(on)
         self.defaults_button.setEnabled(on)
 

@@ -29,19 +29,22 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 
-from docnook.config import Settings
+from docnook.config import AUTO, Settings
 from docnook.errors import Cancelled, ModelError
 from docnook.jobs import CancelToken
-from docnook.llm import memory, prompts
+from docnook.llm import gpu, memory, prompts
 from docnook.llm.gguf import GgufInfo, read_gguf
+from docnook.llm.gpu import GpuInfo, gpu_info
 from docnook.llm.models import ResolvedModel
 from docnook.llm.stops import StopScanner
+
+__all__ = ["Engine", "Generation", "GpuInfo", "LoadSpec", "LoadedModel", "gpu_info"]
 
 log = logging.getLogger("docnook.llm")
 log.addHandler(logging.NullHandler())
@@ -54,10 +57,16 @@ Job = Callable[["LoadedModel", Emit, CancelToken], T]
 STATES = ("idle", "loading", "ready", "generating", "error")
 
 
-def _import_llama() -> Any:
+def import_llama() -> Any:
+    """llama_cpp, with its log routed to `logging`; ModelError when it cannot be loaded."""
     try:
         import llama_cpp
     except (ImportError, OSError) as exc:
+        if "libvulkan" in str(exc):  # the Vulkan build links the loader; the .deb depends on it
+            raise ModelError(
+                "llama.cpp needs the Vulkan loader (libvulkan.so.1), which this system lacks: "
+                "install libvulkan1, or run the install.sh that came with DocNook."
+            ) from exc
         raise ModelError(
             f"llama.cpp (llama-cpp-python) cannot be loaded: {exc}. Run DocNook's setup again."
         ) from exc
@@ -70,6 +79,8 @@ def _import_llama() -> Any:
 # ggml_log_level: 1 debug, 2 info, 3 warn, 4 error, 5 continues the previous line.
 _LEVELS = {1: logging.DEBUG, 2: logging.DEBUG, 3: logging.INFO, 4: logging.WARNING}
 _recent_errors: collections.deque[str] = collections.deque(maxlen=8)
+# The device of each layer, from the load log: what llama.cpp really placed on a GPU.
+_layer_devices: list[str] = []
 _log_state = {"level": logging.DEBUG, "callback": None}
 
 
@@ -87,6 +98,9 @@ def _route_native_logs(llama_cpp: Any) -> None:
         _log_state["level"] = py_level
         if level == 4 and line:
             _recent_errors.append(line)
+        device = gpu.layer_device(line) if "assigned to device" in line else None
+        if device is not None:
+            _layer_devices.append(device)
         if line and _native_log.isEnabledFor(py_level):
             _native_log.log(py_level, "%s", line)
 
@@ -121,7 +135,7 @@ class LoadSpec:
     name: str
     path: Path
     sha256: str
-    n_gpu_layers: int = 0
+    n_gpu_layers: int | str = 0  # a number, or config.AUTO (resolved when the model loads)
     n_ctx: int = 4096
     n_threads: int = 0
     n_batch: int = 512
@@ -155,53 +169,6 @@ def _with_threads(spec: LoadSpec, n_threads: int) -> LoadSpec:
 
 
 @dataclass(frozen=True)
-class GpuInfo:
-    supports_offload: bool
-    devices: list[str] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"supports_offload": self.supports_offload, "devices": list(self.devices)}
-
-
-def gpu_info() -> GpuInfo:
-    """Whether this llama.cpp build can offload layers to a GPU, and the devices it sees."""
-    try:
-        llama_cpp = _import_llama()
-        supports = bool(llama_cpp.llama_supports_gpu_offload())
-    except ModelError:
-        return GpuInfo(False, [])
-    return GpuInfo(supports, _accelerator_names())
-
-
-def _accelerator_names() -> list[str]:
-    """Names of ggml's non-CPU devices (GPU, integrated GPU, accelerator)."""
-    try:
-        from llama_cpp import _ggml
-
-        lib = _ggml.libggml
-        lib.ggml_backend_dev_count.restype = ctypes.c_size_t
-        lib.ggml_backend_dev_get.restype = ctypes.c_void_p
-        lib.ggml_backend_dev_get.argtypes = [ctypes.c_size_t]
-        lib.ggml_backend_dev_type.restype = ctypes.c_int
-        lib.ggml_backend_dev_type.argtypes = [ctypes.c_void_p]
-        lib.ggml_backend_dev_description.restype = ctypes.c_char_p
-        lib.ggml_backend_dev_description.argtypes = [ctypes.c_void_p]
-        lib.ggml_backend_dev_name.restype = ctypes.c_char_p
-        lib.ggml_backend_dev_name.argtypes = [ctypes.c_void_p]
-        names = []
-        for i in range(lib.ggml_backend_dev_count()):
-            device = lib.ggml_backend_dev_get(i)
-            if lib.ggml_backend_dev_type(device) == 0:  # GGML_BACKEND_DEVICE_TYPE_CPU
-                continue
-            name = (lib.ggml_backend_dev_name(device) or b"").decode(errors="replace")
-            description = (lib.ggml_backend_dev_description(device) or b"").decode(errors="replace")
-            names.append(f"{name}: {description}" if description else name)
-        return names
-    except (ImportError, OSError, AttributeError):  # an internal module; only a nicety
-        return []
-
-
-@dataclass(frozen=True)
 class Generation:
     text: str
     prompt_tokens: int
@@ -210,6 +177,7 @@ class Generation:
     finish: str  # "stop" (stop sequence), "eos" (end of text), "length" (max_tokens)
     prefill_seconds: float  # until the first token was sampled
     seconds: float
+    offloaded_layers: int = 0  # layers of the model llama.cpp placed on a GPU
 
 
 # -- the model facade (worker thread only) -------------------------------------------------
@@ -218,8 +186,9 @@ class Generation:
 class LoadedModel:
     """A loaded llama.cpp model. Only the engine's worker thread may call it."""
 
-    def __init__(self, spec: LoadSpec, info: GgufInfo) -> None:
-        llama_cpp = _import_llama()
+    def __init__(self, spec: LoadSpec, info: GgufInfo, gpu_layers: int | None = None) -> None:
+        """`gpu_layers` overrides the layers `spec` asks for (0: the CPU fallback of Auto)."""
+        llama_cpp = import_llama()
         self._llama_cpp = llama_cpp
         self.spec = spec
         self.info = info
@@ -227,11 +196,14 @@ class LoadedModel:
         n_ctx = min(spec.n_ctx, trained) if trained > 0 else spec.n_ctx
         n_batch = min(spec.n_batch, n_ctx)
         threads = spec.n_threads or None  # None: llama-cpp-python picks from the CPU count
+        if gpu_layers is None:
+            gpu_layers = gpu.resolve_layers(spec.n_gpu_layers, info, n_ctx, gpu_info())
         _recent_errors.clear()
+        _layer_devices.clear()
         try:
             self.llama = llama_cpp.Llama(
                 model_path=str(spec.path),
-                n_gpu_layers=spec.n_gpu_layers,
+                n_gpu_layers=gpu_layers,
                 n_ctx=n_ctx,
                 n_batch=n_batch,
                 n_ubatch=n_batch,
@@ -250,14 +222,11 @@ class LoadedModel:
                 f"llama.cpp could not load the model {spec.path.name}: {_load_error(exc)}."
             ) from exc
         self.n_ctx = self.llama.n_ctx()
+        # Read from llama.cpp's own account of the load, not from the setting.
+        self.offloaded_layers = gpu.count_offloaded(_layer_devices)
         self.memo: dict[str, Any] = {}  # values derived from this model, computed once
         self.vocab = self.llama._model.vocab
         self._formatter = self._chat_formatter()
-        # A CPU-only build places nothing on a GPU, whatever the setting asks.
-        offload = bool(llama_cpp.llama_supports_gpu_offload())
-        layers = llama_cpp.llama_model_n_layer(self.llama.model) + 1  # the output layer too
-        wanted = layers if spec.n_gpu_layers < 0 else min(spec.n_gpu_layers, layers)
-        self.offloaded_layers = wanted if offload else 0
 
     def _chat_formatter(self) -> Any:
         template = self.info.chat_template
@@ -395,6 +364,7 @@ class LoadedModel:
             finish=finish,
             prefill_seconds=(first_at or ended) - started,
             seconds=ended - started,
+            offloaded_layers=self.offloaded_layers,
         )
 
     def label_logprobs(
@@ -634,9 +604,10 @@ class Engine:
             return
         try:
             info = read_gguf(spec.path)  # fails fast, before the current model is let go
-            memory.check_fits(
-                info, spec.n_ctx, spec.n_gpu_layers, gpu_offload=gpu_info().supports_offload
-            )
+            devices = gpu_info()
+            gpu.check_request(spec.n_gpu_layers, info, spec.n_ctx, devices)
+            layers = gpu.resolve_layers(spec.n_gpu_layers, info, spec.n_ctx, devices)
+            memory.check_fits(info, spec.n_ctx, layers, gpu_offload=devices.available)
         except ModelError as exc:
             self._failed(str(exc), keep=current is not None)
             raise self._with_note(exc, current) from None
@@ -646,7 +617,7 @@ class Engine:
                 self._model = None
             current.close()
         try:
-            model = self._loader(spec, info)
+            model = self._load_model(spec, info, on_gpu=layers != 0)
         except ModelError as exc:
             restored = self._restore(current.spec if current is not None else None)
             self._failed(str(exc), keep=restored)
@@ -657,11 +628,22 @@ class Engine:
             self._last_error = None
         log.info("loaded %s (n_ctx=%d)", spec.path.name, model.n_ctx)
 
+    def _load_model(self, spec: LoadSpec, info: GgufInfo, on_gpu: bool) -> Any:
+        """Auto chose the GPU, not the person: when the GPU cannot take the model (a driver
+        fault, memory the estimate missed), it loads on the CPU instead."""
+        try:
+            return self._loader(spec, info)
+        except ModelError as exc:
+            if spec.n_gpu_layers != AUTO or not on_gpu:
+                raise
+            log.warning("the GPU could not load %s (%s); using the CPU", spec.path.name, exc)
+            return self._loader(spec, info, gpu_layers=0)
+
     def _restore(self, previous: LoadSpec | None) -> bool:
         if previous is None:
             return False
         try:
-            model = self._loader(previous, read_gguf(previous.path))
+            model = self._load_model(previous, read_gguf(previous.path), on_gpu=True)
         except ModelError:
             log.exception("the previous model could not be loaded again")
             return False

@@ -128,3 +128,23 @@ def check_fits(
             f"{need.context:,} tokens), more than this computer has ({_gb(memory)}). {advice}."
         )
     return need
+
+
+# Left free on a GPU: llama.cpp's compute buffers there and what the desktop itself needs.
+GPU_RESERVE_BYTES = 512 * 1024 * 1024
+GPU_MARGIN = 0.9
+
+
+def gpu_layers_that_fit(info: GgufInfo, n_ctx: int, free_bytes: int) -> int:
+    """The `n_gpu_layers` that fits in `free_bytes` of GPU memory: -1 when the whole model
+    (weights and KV cache) does, else the repeating layers that do (llama.cpp places the last
+    layers first, each with its share of the weights and the KV cache)."""
+    layers = info.layers
+    need = estimate(info, n_ctx, 0, gpu_offload=False)
+    budget = int(free_bytes * GPU_MARGIN) - GPU_RESERVE_BYTES
+    if layers <= 0 or budget <= 0:
+        return 0
+    if need.weights + need.kv_cache <= budget:
+        return -1
+    per_layer = (need.weights + need.kv_cache) / layers
+    return max(0, min(layers, int(budget // per_layer)))
