@@ -1,5 +1,5 @@
 # The two commands of the README, and the ones behind them.
-.PHONY: setup setup-test run test test-fast lint bench-indexing bench-generation bench-answers package package-smoke
+.PHONY: setup setup-test run test test-fast lint bench-indexing bench-generation bench-answers bench-library package package-smoke
 
 setup:
 	./scripts/setup.sh
@@ -36,6 +36,9 @@ bench-generation: setup
 bench-answers: setup
 	./scripts/fetch_answer_corpus.sh
 	.venv/bin/python benchmarks/bench_answers.py --json benchmarks/data/answers-results.json
+
+bench-library: setup
+	.venv/bin/python benchmarks/bench_library.py
 
 # Installers (packaging/README.md): the .deb and tarball into dist/, then the smoke test that
 # installs the .deb into a fresh root and starts it headless. Not part of `make test` or CI.

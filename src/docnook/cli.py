@@ -579,6 +579,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help="with --delete-all: do not ask")
     p.set_defaults(func=cmd_privacy)
 
+    from docnook import cli_folders  # here, not at the top: it imports this module
+
+    cli_folders.add_parsers(sub, common)
+
     p = sub.add_parser("gui", help="open the DocNook window (same as docnook-gui)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="PDFs or folders to add")
     p.add_argument(

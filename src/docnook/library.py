@@ -24,9 +24,10 @@ from docnook.index import search as search_module
 from docnook.index.embedder import MAX_TOKENS, Embedder, shared_embedder
 from docnook.index.store import DocumentRecord, Store
 from docnook.index.vectors import to_blob
-from docnook.ingest import pdf
+from docnook.ingest import formats, pdf
 from docnook.ingest.chunker import Chunk, chunk_pages, with_headings
 from docnook.ingest.layout import strip_running_lines
+from docnook.ingest.suffixes import DOCUMENT_SUFFIXES
 from docnook.jobs import CancelToken, ProgressCallback, no_progress
 
 OVERLAP_TOKENS = 40
@@ -154,7 +155,7 @@ def find_pdfs(targets: Iterable[str | Path]) -> list[Path]:
         path = path.resolve()
         if path.is_dir():
             for candidate in sorted(path.rglob("*")):
-                if candidate.suffix.lower() == ".pdf" and candidate.is_file():
+                if candidate.suffix.lower() in DOCUMENT_SUFFIXES and candidate.is_file():
                     found.setdefault(str(candidate), candidate)
         else:
             found.setdefault(str(path), path)  # named explicitly: tried even if not .pdf
@@ -162,7 +163,10 @@ def find_pdfs(targets: Iterable[str | Path]) -> list[Path]:
         raise InputError("No such file or folder: " + ", ".join(missing) + ".")
     if not found:
         names = ", ".join(str(t) for t in targets)
-        raise InputError(f"No PDF files found in {names}.")
+        raise InputError(
+            f"No documents found in {names}: DocNook reads PDF, EPUB, XPS, FB2, MOBI, CBZ, "
+            "Word (.docx), text and Markdown files."
+        )
     return list(found.values())
 
 
@@ -323,7 +327,7 @@ class Library:
             return 0
         if record and record.size == stat.st_size and record.mtime_ns == stat.st_mtime_ns:
             return 0
-        return pdf.page_count(path, password)
+        return formats.page_count(path, password)
 
     def _read_files(
         self,
@@ -362,7 +366,7 @@ class Library:
         if item.skip is not None:
             return item
         try:
-            text = pdf.read_pdf(path, password)
+            text = formats.read_document(path, password)
         except pdf.PdfProblem as problem:
             item.status, item.error = problem.status, problem.message
             return item

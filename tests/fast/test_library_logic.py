@@ -41,21 +41,23 @@ def test_a_folder_gets_one_status_per_file(tmp_path: Path, library: Library) -> 
     make_image_only_pdf(docs / "scan.pdf")
     (docs / "broken.pdf").write_bytes(b"%PDF-1.7\n this is not really a pdf")
     (docs / "empty.pdf").write_bytes(b"")
-    (docs / "notes.txt").write_text("not picked up: not a PDF")
+    (docs / "notes.txt").write_text("Plain text is read too: the walrus has tusks.")
+    (docs / "photo.jpg").write_bytes(b"\xff\xd8\xff not a document DocNook reads")
 
     report = library.index([docs])
     actions = {os.path.basename(o.path): o.action for o in report.outcomes}
     assert actions == {
         "animals.pdf": "indexed",
         "lease.pdf": "indexed",
+        "notes.txt": "indexed",
         "locked.pdf": "needs-password",
         "scan.pdf": "no-text",
         "broken.pdf": "failed",
         "empty.pdf": "failed",
     }
-    assert (report.indexed, report.unchanged, report.failed) == (2, 0, 4)
+    assert (report.indexed, report.unchanged, report.failed) == (3, 0, 4)
     summary = report.summary()
-    assert summary.startswith("2 indexed, 0 unchanged, 4 failed (") and summary.endswith(").")
+    assert summary.startswith("3 indexed, 0 unchanged, 4 failed (") and summary.endswith(").")
     assert "locked.pdf" in summary and "password" in summary
 
     records = {os.path.basename(r.path): r for r in library.documents()}
@@ -67,7 +69,7 @@ def test_a_folder_gets_one_status_per_file(tmp_path: Path, library: Library) -> 
         assert records[name].error and records[name].error.endswith(".")
     state = check_index(library.store.path)
     assert state.problems == []
-    assert state.indexed() == {str(docs / "animals.pdf"), str(docs / "sub" / "lease.pdf")}
+    assert state.indexed() == {str(docs / n) for n in ("animals.pdf", "sub/lease.pdf", "notes.txt")}
 
 
 def test_an_unchanged_file_is_neither_read_nor_embedded(
@@ -203,7 +205,7 @@ def test_missing_paths_and_empty_folders_are_sentences(tmp_path: Path, library: 
     with pytest.raises(InputError, match=r"^No such file or folder: .*nope\.pdf\.$"):
         library.index([tmp_path / "nope.pdf"])
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InputError, match=r"^No PDF files found in .*empty\.$"):
+    with pytest.raises(InputError, match=r"^No documents found in .*empty: DocNook reads PDF, "):
         library.index([tmp_path / "empty"])
 
 

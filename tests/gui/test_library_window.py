@@ -78,7 +78,7 @@ def test_dropping_a_folder_indexes_the_pdfs_inside(qtbot, make_window, tmp_path)
 
 def test_a_dropped_file_that_is_not_a_pdf_gets_a_sentence(qtbot, make_window, tmp_path):
     window = make_window(wait_ready=False)
-    notes = tmp_path / "notes.txt"
+    notes = tmp_path / "photo.png"
     notes.write_text("hello")
 
     drop_files(window.library_panel.list.viewport(), [notes])

@@ -93,7 +93,7 @@ def test_bad_arguments_give_a_message_and_a_non_zero_exit(tmp_path, data_dir):
 
     (tmp_path / "empty").mkdir()
     empty = docnook("index", str(tmp_path / "empty"), data_dir=data_dir, check=False)
-    assert empty.returncode == 1 and "No PDF files found" in empty.stderr
+    assert empty.returncode == 1 and "No documents found" in empty.stderr
 
     blocker = tmp_path / "file"
     blocker.write_text("")

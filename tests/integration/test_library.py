@@ -41,7 +41,7 @@ def test_index_folder_records_every_file_with_a_clear_status(tmp_path, library):
     make_image_only_pdf(docs / "scan.pdf")
     (docs / "broken.pdf").write_bytes(b"%PDF-1.7\n this is not really a pdf")
     (docs / "empty.pdf").write_bytes(b"")
-    (docs / "notes.txt").write_text("not picked up: not a PDF")
+    (docs / "photo.png").write_bytes(b"not picked up: not a document")
 
     report = library.index([docs])
     by_name = {os.path.basename(o.path): o for o in report.outcomes}

@@ -47,7 +47,7 @@ def test_the_indexing_process_reports_what_its_guard_refused(monkeypatch, tmp_pa
     monkeypatch.setattr(docnook.library, "Library", _ChattyLibrary)
     requests: queue.Queue[Any] = queue.Queue()
     replies: queue.Queue[Any] = queue.Queue()
-    requests.put((7, str(tmp_path), [], None))
+    requests.put((7, str(tmp_path), [], None, "index"))
     requests.put(None)
     previous = os.umask(0o022)  # the child sets its own mask; this process keeps the test's
     try:

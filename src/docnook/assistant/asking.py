@@ -28,6 +28,7 @@ from docnook.assistant.evidence import Evidence, assess
 from docnook.assistant.runtime import Runtime, indexed_document
 from docnook.errors import Cancelled, InputError
 from docnook.index.search import SearchHit
+from docnook.ingest.formats import location_label
 from docnook.jobs import CancelToken
 from docnook.llm import ask_prompts, grounding, prompts
 from docnook.llm.engine import Generation, LoadedModel
@@ -65,8 +66,13 @@ class Citation:
             "quote": self.quote,
         }
 
+    def location(self) -> str:
+        """Where it points: "p. 12", or "p. 12 of the laid-out text" for an e-book or a Word
+        file, whose pages are DocNook's layout (ingest/formats.py)."""
+        return location_label(self.path, self.page)
+
     def label(self) -> str:
-        return f"[{self.n}] {self.title}, p. {self.page}"
+        return f"[{self.n}] {self.title}, {self.location()}"
 
     @classmethod
     def from_hit(cls, n: int, hit: SearchHit, quote: str, page: int) -> Citation:

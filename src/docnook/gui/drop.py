@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,10 +10,12 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from docnook.ingest.suffixes import DOCUMENT_SUFFIXES
+
 
 @dataclass
 class Dropped:
-    documents: list[str] = field(default_factory=list)  # PDFs and folders, to index
+    documents: list[str] = field(default_factory=list)  # documents and folders, to index
     models: list[str] = field(default_factory=list)  # .gguf files, to offer as models
     ignored: list[str] = field(default_factory=list)  # anything else
 
@@ -33,7 +36,7 @@ def sort_dropped(paths: list[str]) -> Dropped:
         suffix = path.suffix.lower()
         if suffix == ".gguf":
             dropped.models.append(text)
-        elif path.is_dir() or suffix == ".pdf":
+        elif path.is_dir() or suffix in DOCUMENT_SUFFIXES:
             dropped.documents.append(text)
         else:
             dropped.ignored.append(text)
@@ -97,4 +100,43 @@ class DropOverlay(QWidget):
             event.accept()
         else:
             event.ignore()
+        return paths
+
+
+class WindowDrops:
+    """Drag and drop anywhere on the main window: a mixin of `MainWindow`, which provides
+    `overlay` (a DropOverlay) and `handle_dropped(paths)`.
+
+    A drag event goes to the widget under the pointer and, when that widget takes no drops, on
+    up to its parents. No widget inside takes file drops (text fields are told not to), so
+    every drop on the window ends here. An application-wide event filter would do the same, but
+    it would call into Python for every event of every widget, and each call would have to wait
+    for the GIL while workers run: the window would stutter.
+    """
+
+    overlay: DropOverlay
+    handle_dropped: Callable[[list[str]], None]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        paths = self._accept_drag(event)
+        if paths:
+            self.overlay.show_for(paths)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self._accept_drag(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.overlay.hide()
+        paths = self._accept_drag(event)
+        if paths:
+            self.handle_dropped(paths)
+
+    @staticmethod
+    def _accept_drag(event: QDropEvent) -> list[str]:
+        paths = local_paths(event.mimeData())
+        if paths:
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            event.ignore()  # text dragged about inside the window is not ours
         return paths

@@ -61,7 +61,7 @@ def _child_main(requests: Any, replies: Any, cancel: Any) -> None:
         request = requests.get()
         if request is None:
             return
-        job, data_dir, targets, password = request
+        job, data_dir, targets, password, kind = request
         last = 0.0
 
         def progress(value: Any, job: int = job) -> None:
@@ -74,9 +74,7 @@ def _child_main(requests: Any, replies: Any, cancel: Any) -> None:
         try:
             try:
                 with Library(Path(data_dir)) as library:
-                    report = library.index(
-                        targets, progress=progress, cancel=token, password=password
-                    )
+                    report = _serve(library, kind, targets, password, progress, token)
             finally:
                 # What the guard refused here counts in the window's record too.
                 attempts = blocked_attempts()
@@ -92,6 +90,28 @@ def _child_main(requests: Any, replies: Any, cancel: Any) -> None:
             import traceback
 
             replies.put(("crash", job, f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+
+
+def _serve(
+    library: Any,
+    kind: str,
+    targets: Sequence[str],
+    password: str | None,
+    progress: Callable[[Any], None],
+    token: CancelToken,
+) -> Any:
+    """One job: index files ("index"), follow new folders ("watch") or pass over every
+    watched folder ("sync"); the last two return a `SyncReport`."""
+    if kind == "index":
+        return library.index(targets, progress=progress, cancel=token, password=password)
+    from docnook.folders import FolderService
+
+    service = FolderService(library)
+    if kind == "watch":
+        return service.add_and_sync(targets, progress=progress, cancel=token)
+    # The window's passes follow notifications and its start: files that may still be
+    # being written wait for the next pass, which the window asks for.
+    return service.sync(progress=progress, cancel=token, settle=True)
 
 
 class IndexProcess:
@@ -142,14 +162,16 @@ class IndexProcess:
         password: str | None,
         progress: Callable[[Any], None],
         cancel: CancelToken,
+        kind: str = "index",
     ) -> Any:
-        """Index `targets` in the child; returns its IndexReport. Blocks the calling thread."""
+        """Index `targets` in the child (or sync the watched folders, see `_serve`); returns
+        its report. Blocks the calling thread."""
         with self._lock:
             self._ensure_started(cancel)
             self._jobs += 1
             job = self._jobs
             self._cancel.clear()
-            self._requests.put((job, str(data_dir), list(targets), password))
+            self._requests.put((job, str(data_dir), list(targets), password, kind))
             while True:
                 if cancel.cancelled:
                     self._cancel.set()  # the child stops at its next check

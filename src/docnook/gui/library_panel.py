@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from docnook.gui import icons
+from docnook.gui.folder_watch import FoldersView
 from docnook.gui.theme import Theme, mix
 from docnook.text import format_size
 
@@ -405,6 +406,8 @@ class LibraryPanel(QWidget):
             icons.icon("search", Theme.current().muted), QLineEdit.ActionPosition.LeadingPosition
         )
         layout.addWidget(self.filter)
+        self.folders = FoldersView()  # the watched folders, above their documents
+        layout.addWidget(self.folders)
 
         self.model = DocumentListModel(self)
         self.proxy = _FilterModel(self)
@@ -441,6 +444,7 @@ class LibraryPanel(QWidget):
         for button in (self.add_button, self.folder_button):
             button.setIcon(icons.icon(button.property("iconName"), theme.text, theme.muted))
         self.filter_action.setIcon(icons.icon("search", theme.muted))
+        self.folders.refresh_icons()
 
     # -- contents -----------------------------------------------------------------------------
 

@@ -13,14 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QDesktopServices,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
-    QResizeEvent,
-)
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -35,7 +28,8 @@ from docnook.gui import icons, theme, window_dialogs
 from docnook.gui.assistant_panel import AssistantPanel
 from docnook.gui.banner import MessageBanner
 from docnook.gui.citation_opener import CitationOpener
-from docnook.gui.drop import DropOverlay, local_paths, sort_dropped
+from docnook.gui.drop import DropOverlay, WindowDrops, sort_dropped
+from docnook.gui.folder_watch import FolderController, WatchedFolders
 from docnook.gui.index_process import IndexProcess
 from docnook.gui.library_panel import LibraryPanel
 from docnook.gui.privacy_dialog import PrivacyDialog
@@ -43,14 +37,19 @@ from docnook.gui.reader import ReaderPane
 from docnook.gui.status_bar import StatusBar
 from docnook.gui.window_menus import build_menus
 from docnook.gui.workers import IndexRequest, IndexWorker, RemoveWorker, WorkerPool
+from docnook.ingest.suffixes import DOCUMENT_SUFFIXES
 
 if TYPE_CHECKING:
+    from docnook.folders import SyncReport
     from docnook.index.store import DocumentRecord
     from docnook.library import IndexProgress, IndexReport
 
 log = logging.getLogger("docnook.gui")
 
 DEFAULT_SIZE = (1440, 900)
+DOCUMENT_FILTER = (
+    f"Documents ({' '.join('*' + s for s in sorted(DOCUMENT_SUFFIXES))});;All files (*)"
+)
 DEFAULT_SPLIT = (300, 700, 440)
 SHUTDOWN_GRACE_MS = 20_000
 
@@ -61,7 +60,7 @@ def window_settings(data_dir: Path) -> QSettings:
     return QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowDrops, WatchedFolders, QMainWindow):
     library_changed = Signal()  # the list of documents was reloaded
     indexing_finished = Signal(object)  # IndexReport (None if it failed), once the job is gone
     data_deleted = Signal(object)  # DeleteReport, or None when nothing could be deleted
@@ -119,10 +118,14 @@ class MainWindow(QMainWindow):
         self.overlay = DropOverlay(central)
 
         build_menus(self)
+        self.folders = FolderController(self._read_folders, self.library_panel.folders, self)
         self._connect()
         self.refresh_icons()
         self._restore_layout()
         self.reload_documents()
+        self.folders.refresh()
+        if self.folders.folders:
+            QTimer.singleShot(0, self.sync_folders)  # what changed while DocNook was closed
         self.setAcceptDrops(True)
         self.overlay.dropped.connect(self.handle_dropped)
         hints = QApplication.styleHints()
@@ -154,6 +157,11 @@ class MainWindow(QMainWindow):
         panel.model_changed.connect(self.status.set_model)
         panel.settings_requested.connect(self.open_settings)
         self.pool.idle.connect(self._pool_idle)
+        self.folders.sync_requested.connect(self.sync_folders)
+        lib.folders.unwatch_requested.connect(self.unwatch_folder)
+        lib.folders.reveal_requested.connect(
+            lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        )
 
     def refresh_icons(self) -> None:
         self.library_panel.refresh_icons()
@@ -221,7 +229,7 @@ class MainWindow(QMainWindow):
 
     def add_documents(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Add documents", str(Path.home()), "PDF documents (*.pdf);;All files (*)"
+            self, "Add documents", str(Path.home()), DOCUMENT_FILTER
         )
         if files:
             self.index_paths(files)
@@ -229,20 +237,30 @@ class MainWindow(QMainWindow):
     def add_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Add a folder of PDFs", str(Path.home()))
         if folder:
-            self.index_paths([folder])
+            self.index_paths([folder], kind="watch")
 
     def handle_dropped(self, paths: list[str]) -> None:
         dropped = sort_dropped(paths)
-        if dropped.documents:
-            self.index_paths(dropped.documents)
+        # A dropped folder is watched from then on; dropped files are indexed once.
+        folders = [p for p in dropped.documents if Path(p).is_dir()]
+        files = [p for p in dropped.documents if p not in folders]
+        if folders:
+            self.index_paths(folders, kind="watch")
+        if files:
+            self.index_paths(files)
         for model in dropped.models:
             self.assistant_panel.offer_model(model)
         if dropped.ignored and not (dropped.documents or dropped.models):
             names = ", ".join(Path(p).name for p in dropped.ignored[:3])
-            self.show_error(f"DocNook reads PDF files and folders; {names} is not one.")
+            self.show_error(
+                "DocNook reads PDF files and folders, e-books (EPUB, MOBI, FB2), Word (.docx), "
+                f"XPS, CBZ, text and Markdown files; {names} is not one."
+            )
 
-    def index_paths(self, paths: list[str], password: str | None = None) -> None:
-        request = IndexRequest(tuple(paths), password)
+    def index_paths(
+        self, paths: list[str], password: str | None = None, kind: str = "index"
+    ) -> None:
+        request = IndexRequest(tuple(paths), password, kind)
         if self._index_worker is not None:
             self._index_queue.append(request)
             return
@@ -251,9 +269,12 @@ class MainWindow(QMainWindow):
     def _start_indexing(self, request: IndexRequest) -> None:
         worker = IndexWorker(self.index_process, self.data_dir, request)
         self._index_worker = worker
-        first = Path(request.targets[0]).name
-        more = len(request.targets) - 1
-        self.library_panel.indexing.begin(first + (f" and {more} more" if more else ""))
+        if request.kind == "sync":
+            self.folders.set_syncing(True)  # the card shows once there is something to index
+        else:
+            first = Path(request.targets[0]).name
+            more = len(request.targets) - 1
+            self.library_panel.indexing.begin(first + (f" and {more} more" if more else ""))
         worker.signals.progress.connect(self._index_progress)
         worker.signals.returned.connect(self._index_done)
         worker.signals.errored.connect(self.show_error)
@@ -262,6 +283,8 @@ class MainWindow(QMainWindow):
         self.pool.start(worker)
 
     def _index_progress(self, p: IndexProgress) -> None:
+        if self.library_panel.indexing.isHidden():
+            self.library_panel.indexing.begin("Changes in the watched folders")
         self.library_panel.indexing.update_progress(p, len(self._index_queue))
         if p.current and p.files_done < p.files_total:
             # The file now in the works, with its share of the pages done.
@@ -277,7 +300,14 @@ class MainWindow(QMainWindow):
             return max(0.0, min(1.0, p.pages_done / p.pages_total))
         return 0.0
 
-    def _index_done(self, report: IndexReport) -> None:
+    def _index_done(self, report: IndexReport | SyncReport) -> None:
+        from docnook.folders import SyncReport
+
+        if isinstance(report, SyncReport):
+            self.folders.sync_finished(report)
+            if not report.changed_anything and not report.missing_folders:
+                self._report = report
+                return  # a pass that found nothing new says nothing
         text = report.summary()
         if report.failed:
             self.show_error(text)
@@ -297,6 +327,8 @@ class MainWindow(QMainWindow):
         self.library_panel.indexing.hide()
         self.library_panel.set_indexing(None, None)
         self.reload_documents()
+        self.folders.set_syncing(False)
+        self.folders.refresh()
         report, self._report = self._report, None
         if self._index_queue and not self._closing:
             self._start_indexing(self._index_queue.pop(0))
@@ -410,45 +442,11 @@ class MainWindow(QMainWindow):
     def _delete_now(self) -> None:
         window_dialogs.delete_all_and_report(self, self.data_dir, self.data_deleted.emit)
 
-    def open_data_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.data_dir)))
-
     def show_about(self) -> None:
         window_dialogs.show_about(self, self.data_dir)
 
     def show_shortcuts(self) -> None:
         window_dialogs.show_shortcuts(self)
-
-    # -- drag and drop (anywhere on the window) ----------------------------------------------
-    # A drag event goes to the widget under the pointer and, when that widget takes no drops,
-    # on up to its parents. No widget inside takes file drops (text fields are told not to),
-    # so every drop on the window ends here. An application-wide event filter would do the
-    # same, but it would call into Python for every event of every widget, and each call
-    # would have to wait for the GIL while workers run: the window would stutter.
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        paths = self._accept_drag(event)
-        if paths:
-            self.overlay.show_for(paths)
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        self._accept_drag(event)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        self.overlay.hide()
-        paths = self._accept_drag(event)
-        if paths:
-            self.handle_dropped(paths)
-
-    @staticmethod
-    def _accept_drag(event: QDropEvent) -> list[str]:
-        paths = local_paths(event.mimeData())
-        if paths:
-            event.setDropAction(Qt.DropAction.CopyAction)
-            event.accept()
-        else:
-            event.ignore()  # text dragged about inside the window is not ours
-        return paths
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

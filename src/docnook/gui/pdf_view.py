@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from docnook.errors import InputError
 from docnook.gui.theme import Theme
+from docnook.ingest import formats
 
 POINTS_TO_PIXELS = 96 / 72  # 100 % zoom shows a page at its printed size on a 96 dpi screen
 MIN_ZOOM, MAX_ZOOM = 0.25, 5.0
@@ -90,9 +91,11 @@ class PdfView(QAbstractScrollArea):
         return self._fit_width
 
     def open(self, path: str, password: str | None = None) -> None:
-        """Show the PDF at `path`; raises InputError with a sentence when it cannot be shown."""
+        """Show the document at `path`; raises InputError with a sentence if it cannot be."""
         try:
-            doc = pymupdf.open(path, filetype="pdf")
+            # Through formats: an e-book or Word file is laid out as it was when indexed, so
+            # a cited page is the page shown.
+            doc = formats.open_document(path)
         except Exception as exc:
             raise InputError(
                 f"{Path(path).name} cannot be opened: it is missing or damaged."

@@ -115,3 +115,21 @@ def delete_all_and_report(
         QMessageBox.warning(parent, "Some of DocNook's data was not deleted", text)
     else:
         QMessageBox.information(parent, "DocNook's data is deleted", text)
+
+
+def ask_unwatch(parent: QWidget, path: str, documents: int) -> bool | None:
+    """Stop watching a folder? True: keep its documents; False: remove them; None: cancel."""
+    box = QMessageBox(parent)
+    box.setWindowTitle("Stop watching")
+    box.setText(f"Stop watching “{path}”?")
+    box.setInformativeText(
+        f"Its {documents} documents can leave the library or stay in it. "
+        "The files stay where they are on your disk."
+    )
+    remove = box.addButton("Stop and remove its documents", QMessageBox.ButtonRole.YesRole)
+    keep = box.addButton("Stop, keep its documents", QMessageBox.ButtonRole.NoRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    if box.clickedButton() is keep:
+        return True
+    return False if box.clickedButton() is remove else None

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 
 if TYPE_CHECKING:
     from docnook.gui.main_window import MainWindow
@@ -93,6 +93,11 @@ def build_menus(window: MainWindow) -> None:
 
     help_menu = bar.addMenu("&Help")
     act(help_menu, "&Keyboard shortcuts", key.HelpContents, window.show_shortcuts)
-    act(help_menu, "Open the &data folder", None, window.open_data_folder)
+    act(
+        help_menu,
+        "Open the &data folder",
+        None,
+        lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(window.data_dir))),
+    )
     act(help_menu, "&Privacy and your data…", None, window.show_privacy)
     act(help_menu, "&About DocNook", None, window.show_about)

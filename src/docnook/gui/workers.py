@@ -185,6 +185,7 @@ class WorkerPool(QObject):
 class IndexRequest:
     targets: tuple[str, ...]
     password: str | None = None
+    kind: str = "index"  # or "watch" (follow these folders) or "sync" (every watched folder)
 
 
 class IndexWorker(Worker):
@@ -210,6 +211,7 @@ class IndexWorker(Worker):
             self.request.password,
             progress,
             self.cancel_token,
+            self.request.kind,
         )
 
 

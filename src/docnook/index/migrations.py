@@ -144,10 +144,53 @@ def m004_chunk_headings(conn: sqlite3.Connection) -> None:
     )
 
 
+def m005_watched_folders(conn: sqlite3.Connection) -> None:
+    """Folders the library follows (`docnook folders`, the window's folders). Their documents
+    are the ones whose path lies under them; no column ties a document to a folder, so a file
+    moved between two watched folders keeps its record, and an unwatched folder's documents
+    need no rewrite."""
+    conn.executescript(
+        """
+        CREATE TABLE folders (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new','watching','missing')),
+            note TEXT,
+            added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+            synced_at TEXT
+        );
+        """
+    )
+
+
+def m006_cjk_pairs(conn: sqlite3.Connection) -> None:
+    """Chinese, Japanese and Korean by keyword: the CJK of each chunk as character pairs
+    (`index/cjk.py` says why pairs). The pairs come from a function every DocNook connection
+    registers; chunks without CJK get no row. Existing chunks are filled in here."""
+    conn.executescript(
+        """
+        CREATE VIRTUAL TABLE chunks_cjk USING fts5(text, tokenize='unicode61');
+        CREATE TRIGGER chunks_cjk_ai AFTER INSERT ON chunks BEGIN
+            INSERT INTO chunks_cjk(rowid, text)
+            SELECT new.id, pairs FROM (SELECT docnook_cjk_pairs(new.text) AS pairs)
+            WHERE pairs IS NOT NULL;
+        END;
+        CREATE TRIGGER chunks_cjk_ad AFTER DELETE ON chunks BEGIN
+            DELETE FROM chunks_cjk WHERE rowid = old.id;
+        END;
+        INSERT INTO chunks_cjk(rowid, text)
+            SELECT id, pairs FROM (SELECT id, docnook_cjk_pairs(text) AS pairs FROM chunks)
+            WHERE pairs IS NOT NULL;
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_library,
     m002_analyses,
     m003_chats,
     m004_chunk_headings,
+    m005_watched_folders,
+    m006_cjk_pairs,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

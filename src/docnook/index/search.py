@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from docnook import text as textrules
-from docnook.index import vectors
+from docnook.index import cjk, vectors
 from docnook.index.places import Place, collapse, is_navigation
 from docnook.index.rerank import RERANK_PLACES, Reranked, ScoredSentence, rerank
 from docnook.index.store import Store
@@ -88,13 +88,31 @@ def fts_query(query: str) -> str | None:
     return " OR ".join(dict.fromkeys(terms))
 
 
+def fts_searches(query: str) -> list[tuple[str, str]]:
+    """(FTS5 table, expression) pairs for the query, chosen by its script: words in spaced
+    scripts go to `chunks_fts` (unicode61), Chinese, Japanese and Korean to `chunks_cjk`
+    (character pairs, see index/cjk.py). A mixed query searches both."""
+    searches = []
+    cjk_expression = cjk.cjk_query(query) if cjk.has_cjk(query) else None
+    if cjk_expression is not None:
+        searches.append(("chunks_cjk", cjk_expression))
+        query = cjk.latin_part(query)
+    expression = fts_query(query)
+    if expression is not None:
+        searches.append(("chunks_fts", expression))
+    return searches
+
+
 def bm25_ranked(
     store: Store, query: str, limit: int, document_ids: list[int] | None = None
 ) -> list[int]:
-    expression = fts_query(query)
-    if expression is None:
-        return []
-    return store.keyword_ranked(expression, limit, document_ids)
+    rankings = [
+        store.keyword_ranked(expression, limit, document_ids, table=table)
+        for table, expression in fts_searches(query)
+    ]
+    if len(rankings) <= 1:
+        return rankings[0] if rankings else []
+    return [chunk_id for chunk_id, _ in fuse(rankings)][:limit]
 
 
 def fuse(rankings: list[list[int]], k: int = RRF_K) -> list[tuple[int, float]]:

@@ -19,6 +19,7 @@ from typing import Any
 import sqlean as sqlite_module
 
 from docnook.errors import StorageError
+from docnook.index import cjk
 from docnook.index.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 15_000
@@ -122,6 +123,8 @@ class Store:
                 str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
             )
             self.conn.row_factory = sqlite_module.Row
+            # The CJK index's trigger calls this (index/cjk.py); every connection needs it.
+            self.conn.create_function(cjk.SQL_FUNCTION, 1, cjk.pair_text, deterministic=True)
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -226,18 +229,25 @@ class Store:
     # -- search ---------------------------------------------------------------------------
 
     def keyword_ranked(
-        self, expression: str, limit: int, document_ids: list[int] | None = None
+        self,
+        expression: str,
+        limit: int,
+        document_ids: list[int] | None = None,
+        table: str = "chunks_fts",
     ) -> list[int]:
-        """Chunk ids matching an FTS5 expression, best BM25 first."""
+        """Chunk ids matching an FTS5 expression, best BM25 first, in `chunks_fts` or (for
+        Chinese, Japanese and Korean, see index/cjk.py) `chunks_cjk`."""
+        if table not in ("chunks_fts", "chunks_cjk"):
+            raise ValueError(f"no full-text table {table!r}")
         sql = (
-            "SELECT chunks_fts.rowid FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
-            "WHERE chunks_fts MATCH ?"
+            f"SELECT {table}.rowid FROM {table} JOIN chunks c ON c.id = {table}.rowid "
+            f"WHERE {table} MATCH ?"
         )
         params: list[Any] = [expression]
         if document_ids:
             sql += f" AND c.document_id IN ({','.join('?' * len(document_ids))})"
             params.extend(document_ids)
-        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
+        sql += f" ORDER BY bm25({table}) LIMIT ?"
         params.append(limit)
         return [row[0] for row in self.query(sql, params)]
 
