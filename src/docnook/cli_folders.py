@@ -1,6 +1,6 @@
 """`docnook folders` and `docnook sync`: the watched folders on the command line.
 
-Kept apart from `cli.py` (already long) but thin in the same way: parse, call the folder
+Kept apart from `cli.py` but thin in the same way: parse, call the folder
 service, print.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from docnook import cli
+from docnook import cli_output as out
 
 
 def _service(library: Any) -> Any:
@@ -19,8 +19,8 @@ def _service(library: Any) -> Any:
 
 
 def _run_sync(args: argparse.Namespace, paths: list[str] | None = None) -> int:
-    bar = cli.ProgressBar()
-    with cli._interruptible() as cancel, cli._open_library(args) as library:
+    bar = out.ProgressBar()
+    with out.interruptible() as cancel, out.open_library(args) as library:
         service = _service(library)
         try:
             if paths:
@@ -30,7 +30,7 @@ def _run_sync(args: argparse.Namespace, paths: list[str] | None = None) -> int:
         finally:
             bar.close()
     if args.json:
-        cli._print_json(report.as_json())
+        out.print_json(report.as_json())
     else:
         _print_sync(report)
     return 130 if report.cancelled else 0
@@ -45,24 +45,24 @@ def _print_sync(report: Any) -> None:
         print(f"moved    {old} -> {new}")
     for path in report.removed:
         print(f"removed  {path}")
-    print(f"{report.summary()} ({cli._duration(report.seconds)})")
+    print(f"{report.summary()} ({out.duration(report.seconds)})")
 
 
 def cmd_folders(args: argparse.Namespace) -> int:
     if args.action == "add":
         return _run_sync(args, args.paths)
-    with cli._open_library(args) as library:
+    with out.open_library(args) as library:
         service = _service(library)
         if args.action == "remove":
             record, removed = service.remove(args.path, keep_documents=args.keep_documents)
             if args.json:
-                cli._print_json({"folder": record.as_json(), "documents_removed": removed})
+                out.print_json({"folder": record.as_json(), "documents_removed": removed})
             else:
                 print(f"No longer watching {record.path}; {removed} documents left the library.")
             return 0
         folders = service.folders()
     if args.json:
-        cli._print_json([f.as_json() for f in folders])
+        out.print_json([f.as_json() for f in folders])
         return 0
     if not folders:
         print("No watched folders. Follow one with: docnook folders add PATH")
