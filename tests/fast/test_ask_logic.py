@@ -99,9 +99,20 @@ def test_a_question_the_library_cannot_answer_is_declined_without_the_model(
     with assistant:
         answer = assistant.ask("How is the Kubernetes ingress controller configured with TLS?")
     assert not answer.found and not answer.supported
-    assert answer.answer == NOT_FOUND
+    # It says why: the words the documents never use.
+    assert answer.answer.startswith("Your documents don't mention “kubernetes” or “ingress”")
     # The closest passages come with their pages, so the person can look for themselves.
     assert answer.citations and all(c.page >= 1 and c.quote for c in answer.citations)
+
+
+def test_a_question_whose_words_are_all_in_the_library_but_far_from_any_sentence_is_declined(
+    data_dir: Path, handbook: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assistant, engine = assistant_with(data_dir, "Never said.")
+    refuse(monkeypatch, engine)
+    with assistant:
+        answer = assistant.ask("Storm logbooks guild summer nine?")
+    assert not answer.found and answer.answer == NOT_FOUND
 
 
 def test_the_service_keeps_the_chat_and_a_follow_up_is_searched_with_it(
