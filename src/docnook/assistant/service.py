@@ -10,6 +10,7 @@ from docnook.assistant.chats import Chats
 from docnook.assistant.results import Sentiment, Summary, TaskProgress
 from docnook.assistant.runtime import Runtime
 from docnook.assistant.sentiment import SentimentReader
+from docnook.assistant.sentiment_library import LibraryTone
 from docnook.assistant.summaries import Summaries
 from docnook.config import Settings
 from docnook.history import Chat, ChatMessage
@@ -123,3 +124,14 @@ class Assistant:
         cancel: CancelToken | None = None,
     ) -> Sentiment:
         return self.sentiments.sentiment(document_id, progress, cancel)
+
+    def library_tone(self) -> LibraryTone:
+        return self.sentiments.library_tone()
+
+    def analyse_library(
+        self,
+        document_ids: list[int] | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> LibraryTone:
+        return self.sentiments.analyse_library(document_ids, progress, cancel)
