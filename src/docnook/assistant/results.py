@@ -43,6 +43,9 @@ class SentenceWeight:
             "weight": round(self.weight, 4),
         }
 
+    def stored(self) -> dict[str, Any]:
+        return {**self.as_json(), "scores": dict(self.scores), "weight": self.weight}
+
     @classmethod
     def from_stored(cls, data: dict[str, Any]) -> SentenceWeight:
         return cls(
@@ -70,7 +73,12 @@ class PageSentiment:
         }
 
     def stored(self) -> dict[str, Any]:
-        return {**self.as_json(), "scores": self.scores}
+        return {
+            "page": self.page,
+            "label": self.label,
+            "scores": self.scores,
+            "reasons": [r.stored() for r in self.reasons],
+        }
 
     @classmethod
     def from_stored(cls, data: dict[str, Any]) -> PageSentiment:

@@ -1,0 +1,106 @@
+"""The calibration math (contextual calibration, Zhao et al. 2021) against hand-computed values
+and its defining properties, and the sentence pieces a page is read in."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from docnook.assistant.sentiment_scoring import SentenceScore, read_page, sentence_pieces
+from docnook.llm.calibration import calibrate, mean_distribution, weighted_mean
+
+LABELS = ("positive", "neutral", "negative")
+
+
+def dist(a: float, b: float, c: float) -> dict[str, float]:
+    total = a + b + c
+    return {"positive": a / total, "neutral": b / total, "negative": c / total}
+
+
+distributions = st.tuples(*(st.floats(0.01, 1.0),) * 3).map(lambda t: dist(*t))
+
+
+def test_calibrate_by_hand() -> None:
+    # (0.5/0.5, 0.2/0.1, 0.3/0.4) = (1, 2, 0.75), normalised by 3.75.
+    calibrated = calibrate(dist(0.5, 0.2, 0.3), dist(0.5, 0.1, 0.4))
+    assert calibrated == pytest.approx(
+        {"positive": 1 / 3.75, "neutral": 2 / 3.75, "negative": 0.75 / 3.75}
+    )
+    assert max(calibrated, key=calibrated.__getitem__) == "neutral"  # raw said positive
+
+
+def test_the_prior_is_the_mean_of_the_content_free_answers() -> None:
+    prior = mean_distribution([dist(0.3, 0.1, 0.6), dist(0.6, 0.2, 0.2), dist(0.45, 0.15, 0.4)])
+    assert prior == pytest.approx({"positive": 0.45, "neutral": 0.15, "negative": 0.4})
+    with pytest.raises(ValueError):
+        mean_distribution([])
+
+
+@given(distributions)
+def test_a_content_free_input_comes_out_uniform(prior: dict[str, float]) -> None:
+    assert calibrate(prior, prior) == pytest.approx(dict.fromkeys(LABELS, 1 / 3))
+
+
+@given(distributions, distributions)
+def test_calibrated_is_a_distribution_that_keeps_the_odds_ratios(p, prior) -> None:
+    out = calibrate(p, prior)
+    assert sum(out.values()) == pytest.approx(1.0)
+    assert all(v > 0 for v in out.values())
+    # Dividing by the prior is an affine shift of the log-odds: log(out_a/out_b) =
+    # log(p_a/p_b) - log(prior_a/prior_b), for every pair of labels.
+    for a in LABELS:
+        for b in LABELS:
+            left = math.log(out[a] / out[b])
+            right = math.log(p[a] / p[b]) - math.log(prior[a] / prior[b])
+            assert left == pytest.approx(right, abs=1e-9)
+
+
+def test_a_uniform_prior_changes_nothing_and_a_tiny_one_is_floored() -> None:
+    p = dist(0.7, 0.1, 0.2)
+    assert calibrate(p, dict.fromkeys(LABELS, 1 / 3)) == pytest.approx(p)
+    out = calibrate(p, {"positive": 0.0, "neutral": 0.5, "negative": 0.5})
+    assert math.isfinite(out["positive"]) and sum(out.values()) == pytest.approx(1.0)
+
+
+def test_weighted_mean() -> None:
+    mean = weighted_mean([dist(1, 0, 0), dist(0, 0, 1)], [3, 1])
+    assert mean == pytest.approx({"positive": 0.75, "neutral": 0.0, "negative": 0.25})
+    assert weighted_mean([dist(1, 1, 2)], [0]) == pytest.approx(dist(1, 1, 2))
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def test_sentence_pieces_join_fragments_and_cut_long_sentences() -> None:
+    text = "Notice. The office is closed on Monday for the holiday. It opens again on Tuesday."
+    pieces = [text[a:b] for a, b in sentence_pieces(text, 100, words)]
+    assert pieces == [
+        "Notice. The office is closed on Monday for the holiday.",
+        "It opens again on Tuesday.",
+    ]
+    long = " ".join(f"w{i}" for i in range(25)) + "."
+    cut = [long[a:b] for a, b in sentence_pieces(long, 10, words)]
+    assert all(words(c) <= 10 for c in cut) and " ".join(cut) == long
+    short = "Page 3"
+    assert [short[a:b] for a, b in sentence_pieces(short, 100, words)] == ["Page 3"]
+    assert sentence_pieces("", 100, words) == []
+
+
+def test_a_page_is_its_sentences_weighted_by_length_and_the_weights_add_up() -> None:
+    text = "A long calm sentence of many words here. Awful!"
+    scored = [
+        SentenceScore(0, 40, 8, dist(0.2, 0.6, 0.2)),
+        SentenceScore(41, 47, 2, dist(0.05, 0.05, 0.9)),
+    ]
+    page, weight = read_page(4, text, scored)
+    assert weight == 10 and page.page == 4
+    assert page.scores == pytest.approx(
+        {"positive": 0.17, "neutral": 0.49, "negative": 0.34}
+    )
+    assert page.label == "neutral"
+    assert [r.text for r in page.reasons] == ["A long calm sentence of many words here.", "Awful!"]
+    assert sum(r.weight for r in page.reasons) == pytest.approx(page.scores["neutral"])
