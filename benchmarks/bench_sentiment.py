@@ -70,7 +70,9 @@ def _raw_scorer(text: str) -> Any:
     def job(model: Any, emit: Any, cancel: Any) -> dict[str, float]:
         style = model.style
         prompt = prompts.sentiment_prompt(style, text)
-        return prompts.normalise(model.label_logprobs(prompt, prompts.label_variants(style), cancel))
+        return prompts.normalise(
+            model.label_logprobs(prompt, prompts.label_variants(style), cancel)
+        )
 
     return job
 

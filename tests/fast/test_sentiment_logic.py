@@ -69,9 +69,7 @@ def test_the_prior_is_measured_once_per_model_and_kept(data_dir: Path, ids: dict
     assert content_free_prompts(again_model) == 0
 
 
-def test_a_plain_notice_is_neutral_and_each_sentence_is_scored(
-    data_dir: Path, ids: dict[str, int]
-):
+def test_a_plain_notice_is_neutral_and_each_sentence_is_scored(data_dir: Path, ids: dict[str, int]):
     model = FakeModel()
     assistant, _ = assistant_with(data_dir, model)
     result = assistant.sentiment(ids["notice"])
@@ -87,7 +85,9 @@ def test_the_sentences_that_weighed_most_explain_the_page(data_dir: Path, ids: d
     assert page.label == "negative"
     top = page.reasons[0]
     assert top.text.startswith("A terrible disaster") and top.scores["negative"] > 0.5
-    assert [r.weight for r in page.reasons] == sorted((r.weight for r in page.reasons), reverse=True)
+    assert [r.weight for r in page.reasons] == sorted(
+        (r.weight for r in page.reasons), reverse=True
+    )
     # All three sentences are kept, so their weights add up to the page's score exactly.
     assert len(page.reasons) == 3
     assert sum(r.weight for r in page.reasons) == pytest.approx(page.scores["negative"])
@@ -119,7 +119,9 @@ def test_the_library_view_reads_only_the_cache_then_a_job_reads_the_rest(
     data = tone.as_json()
     assert data["not_analysed"] == 1
     assert {d["id"]: d["analysed"] for d in data["documents"]} == {
-        ids["mixed"]: True, ids["notice"]: False, ids["scan"]: False
+        ids["mixed"]: True,
+        ids["notice"]: False,
+        ids["scan"]: False,
     }
     rows = list(csv.reader(io.StringIO(tone.csv_text())))
     assert rows[0][:4] == ["id", "title", "path", "label"] and len(rows) == 4

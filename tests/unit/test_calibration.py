@@ -98,9 +98,7 @@ def test_a_page_is_its_sentences_weighted_by_length_and_the_weights_add_up() -> 
     ]
     page, weight = read_page(4, text, scored)
     assert weight == 10 and page.page == 4
-    assert page.scores == pytest.approx(
-        {"positive": 0.17, "neutral": 0.49, "negative": 0.34}
-    )
+    assert page.scores == pytest.approx({"positive": 0.17, "neutral": 0.49, "negative": 0.34})
     assert page.label == "neutral"
     assert [r.text for r in page.reasons] == ["A long calm sentence of many words here.", "Awful!"]
     assert sum(r.weight for r in page.reasons) == pytest.approx(page.scores["neutral"])

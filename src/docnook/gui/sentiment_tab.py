@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from docnook.gui.sentiment_chart import LABELS, PageChart, ScoreBar
+from docnook.gui.sentiment_explain import ExplanationPanel
 from docnook.gui.task_tab import TaskTab
 from docnook.gui.theme import Theme, mix
 
@@ -25,6 +26,7 @@ class SentimentTab(TaskTab):
     export_suffix = ".csv"
 
     page_clicked = Signal(int)
+    sentence_clicked = Signal(int, object)  # page, SentenceWeight: open it marked
 
     def build_result(self) -> QWidget:
         self.sentiment: Any = None
@@ -60,13 +62,24 @@ class SentimentTab(TaskTab):
         pages_layout.addWidget(heading)
         self.chart = PageChart()
         self.chart.page_clicked.connect(self.page_clicked)
+        self.chart.page_clicked.connect(self.explain)
         pages_layout.addWidget(self.chart, 1)
-        hint = QLabel("Click a column to open that page.")
+        hint = QLabel("Click a column to open that page and see why it reads so.")
         hint.setObjectName("Caption")
         hint.setAlignment(Qt.AlignmentFlag.AlignRight)
         pages_layout.addWidget(hint)
         layout.addWidget(pages_card, 1)
+        self.explanation = ExplanationPanel()
+        self.explanation.sentence_clicked.connect(self.sentence_clicked)
+        layout.addWidget(self.explanation)
         return box
+
+    def explain(self, page_no: int) -> None:
+        """Show why page `page_no` got its label (from the reading: no model call)."""
+        page = next((p for p in self.chart.pages if p.page == page_no), None)
+        if page is not None:
+            self.chart.set_selected(page_no)
+            self.explanation.show_page(page)
 
     def ready_text(self) -> str:
         return (
@@ -80,6 +93,7 @@ class SentimentTab(TaskTab):
     def clear_result(self) -> None:
         self.sentiment = None
         self.chart.set_pages([])
+        self.explanation.clear()
         self.bar.set_scores({})
         self.chip.setText("")
 
@@ -101,6 +115,7 @@ class SentimentTab(TaskTab):
         )
         self.bar.set_scores(sentiment.scores)
         self.chart.set_pages(sentiment.pages)
+        self.explanation.clear()
         self.set_running(False)
         self.status.setText("Saved reading, shown instantly." if cached else "")
 

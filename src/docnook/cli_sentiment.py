@@ -1,0 +1,58 @@
+"""`docnook sentiment --all`: the library's sentiment, document by document, from the saved
+readings; `--analyse` first reads the documents that have none (Ctrl+C stops between pages and
+keeps the documents finished)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from docnook import cli_output as out
+
+
+def library_sentiment(args: argparse.Namespace) -> int:
+    from docnook.errors import Cancelled
+
+    with out.interruptible() as cancel, out.open_assistant(args) as assistant:
+        tone = assistant.library_tone()
+        if args.analyse and tone.not_analysed:
+            line = out.TaskLine()
+            try:
+                tone = assistant.analyse_library(progress=line, cancel=cancel)
+            except Cancelled:
+                return out.cancelled()
+            finally:
+                line.close()
+    if args.json:
+        out.print_json(tone.as_json())
+        return 0
+    if args.csv:
+        sys.stdout.write(tone.csv_text())
+        return 0
+    if not tone.rows:
+        print("The library is empty: `docnook add FILE` adds documents.")
+        return 0
+    print(
+        f"{'ID':>4}  {'LABEL':<12} {'POS':>5} {'NEU':>5} {'NEG':>5}  {'-PAGE':>5} {'+PAGE':>5}  TITLE"
+    )
+    for row in tone.rows:
+        scores = row.scores
+        numbers = (
+            " ".join(f"{scores[k]:>5.2f}" for k in ("positive", "neutral", "negative"))
+            if scores
+            else f"{'':>17}"
+        )
+        label = row.label or ("not analysed" if row.status == "indexed" else row.status)
+        print(
+            f"{row.document_id:>4}  {label:<12} {numbers}  {row.most_negative_page or '':>5} "
+            f"{row.most_positive_page or '':>5}  {row.title}"
+        )
+    for doc_id, error in sorted(tone.failures.items()):
+        print(f"document {doc_id}: {error}", file=sys.stderr)
+    waiting = len(tone.not_analysed)
+    if waiting:
+        print(
+            f"\n{waiting} document(s) not analysed yet: `docnook sentiment --all --analyse` "
+            "reads them."
+        )
+    return 0

@@ -1,0 +1,130 @@
+"""The sentiment views of the window, on a real library and the real Assistant service with the
+fake engine behind it (no model is loaded): the explanation panel of a page's column, and the
+library's sentiment (sortable, CSV, the documents not read yet read as a job with Stop)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from docnook.assistant import Assistant
+from docnook.gui.library_sentiment import LibrarySentimentDialog
+from docnook.gui.sentiment_tab import SentimentTab
+from docnook.gui.workers import WorkerPool
+from docnook.library import Library
+from fakes import FakeEmbedder, FakeEngine, FakeModel, use_tiny_model
+from pdfmaker import make_pdf
+
+CALM = "The harbor has three piers of granite, built in 1871. The ferry leaves at noon daily."
+STORM = (
+    "The ferry timetable is printed below. A terrible disaster struck the town: the bridge "
+    "failed and angry people lost their homes. Buses run every hour."
+)
+HAPPY = "What a wonderful, joyful festival! Everyone loved the brilliant music and the food."
+
+
+@pytest.fixture
+def service(tmp_path: Path, data_dir: Path):
+    pdfs = tmp_path / "pdfs"
+    make_pdf(pdfs / "harbor.pdf", [CALM, STORM], title="Harbor news")
+    make_pdf(pdfs / "festival.pdf", [HAPPY], title="Festival letters")
+    make_pdf(pdfs / "notices.pdf", [CALM], title="Notices")
+    with Library(data_dir, FakeEmbedder()) as library:  # type: ignore[arg-type]
+        library.index([pdfs])
+        ids = {Path(r.path).stem: r.id for r in library.documents()}
+    use_tiny_model(data_dir)
+    assistant = Assistant(data_dir, FakeEmbedder(), engine=FakeEngine(FakeModel()))  # type: ignore[arg-type]
+    yield assistant, ids
+    assistant.close()
+
+
+def test_clicking_a_column_shows_the_sentences_that_weighed_most(qtbot, service):
+    assistant, ids = service
+    sentiment = assistant.sentiment(ids["harbor"])
+    tab = SentimentTab()
+    qtbot.addWidget(tab)
+    tab.resize(600, 700)
+    tab.show()
+    tab.show_sentiment(sentiment)
+    assert not tab.explanation.links and "Click a column" in tab.explanation.heading.text()
+
+    chart = tab.chart
+    with qtbot.waitSignal(tab.page_clicked) as opened:
+        qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=chart._column(1).center().toPoint())
+    assert opened.args == [2] and chart.selected == 2
+    page = sentiment.pages[1]
+    assert page.label == "negative"
+    assert "Why page 2 reads negative" in tab.explanation.heading.text()
+    links = tab.explanation.links
+    assert [link.reason for link in links] == list(page.reasons)
+    assert "A terrible disaster" in links[0].text()
+
+    with qtbot.waitSignal(tab.sentence_clicked) as clicked:
+        qtbot.mouseClick(links[0], Qt.MouseButton.LeftButton)
+    assert clicked.args == [2, page.reasons[0]]
+
+    tab.clear_result()  # another document: no stale reasons
+    assert not tab.explanation.links and chart.selected is None
+
+
+def test_the_library_view_sorts_exports_and_reads_the_rest_as_a_job(qtbot, service, tmp_path):
+    assistant, ids = service
+    assistant.sentiment(ids["harbor"])
+    assistant.sentiment(ids["festival"])
+    pool = WorkerPool()
+    dialog = LibrarySentimentDialog(pool, lambda: assistant)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000) as loaded:
+        dialog.refresh()
+    tone = loaded.args[0]
+    assert len(tone.rows) == 3 and len(tone.not_analysed) == 1
+    assert (
+        dialog.analyse_button.isVisible() and "1 document(s) not analysed" in dialog.message.text()
+    )
+
+    table = dialog.table
+    table.sortByColumn(4, Qt.SortOrder.DescendingOrder)  # most negative first
+    titles = [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert titles == ["Harbor news", "Festival letters", "Notices"]  # not analysed: last
+    assert table.item(0, 5).text() == "2"  # the harbor news' most negative page
+    with qtbot.waitSignal(dialog.page_requested) as opened:
+        dialog._open(0, 5)
+    assert opened.args == [ids["harbor"], 2]
+
+    saved = dialog.export_to(str(tmp_path / "tone"))
+    rows = list(csv.reader(io.StringIO(Path(saved).read_text())))
+    assert rows[0][:4] == ["id", "title", "path", "label"] and len(rows) == 4
+    assert {r[1]: r[3] for r in rows[1:]}["Notices"] == "not analysed"
+
+    with qtbot.waitSignal(dialog.analysis_finished, timeout=10_000) as done:
+        dialog.analyse()
+        assert dialog.stop_button.isVisible()
+    assert done.args[0] is not None and not done.args[0].not_analysed
+    qtbot.waitUntil(lambda: dialog.tone is not None and not dialog.tone.not_analysed)
+    assert not dialog.analyse_button.isVisible()
+    qtbot.waitUntil(lambda: not pool.busy, timeout=10_000)
+
+
+def test_stopping_the_library_job_keeps_what_was_read(qtbot, service, monkeypatch):
+    assistant, _ids = service
+    dialog = LibrarySentimentDialog(WorkerPool(), lambda: assistant)
+    qtbot.addWidget(dialog)
+    # Stop as soon as the job starts: the worker's cancel token is set before any page.
+    original = assistant.analyse_library
+
+    def stopped_at_once(*args, **kwargs):
+        dialog.worker.quit()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(assistant, "analyse_library", stopped_at_once)
+    with qtbot.waitSignal(dialog.analysis_finished, timeout=10_000) as done:
+        dialog.analyse()
+    assert done.args[0] is None
+    qtbot.waitUntil(lambda: dialog.message.text() == "Stopped." or dialog.tone is not None)
+    qtbot.waitUntil(lambda: dialog.tone is not None, timeout=10_000)
+    assert len(dialog.tone.not_analysed) == 3
