@@ -32,9 +32,8 @@ def library_sentiment(args: argparse.Namespace) -> int:
     if not tone.rows:
         print("The library is empty: `docnook add FILE` adds documents.")
         return 0
-    print(
-        f"{'ID':>4}  {'LABEL':<12} {'POS':>5} {'NEU':>5} {'NEG':>5}  {'-PAGE':>5} {'+PAGE':>5}  TITLE"
-    )
+    heading = ("ID", "LABEL", "POS", "NEU", "NEG", "-PAGE", "+PAGE", "TITLE")
+    print("{:>4}  {:<12} {:>5} {:>5} {:>5}  {:>5} {:>5}  {}".format(*heading))
     for row in tone.rows:
         scores = row.scores
         numbers = (
