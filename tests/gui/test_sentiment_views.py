@@ -128,3 +128,30 @@ def test_stopping_the_library_job_keeps_what_was_read(qtbot, service, monkeypatc
     qtbot.waitUntil(lambda: dialog.message.text() == "Stopped." or dialog.tone is not None)
     qtbot.waitUntil(lambda: dialog.tone is not None, timeout=10_000)
     assert len(dialog.tone.not_analysed) == 3
+
+
+def test_a_sentence_opens_as_a_citation_of_its_page(qtbot, service, data_dir):
+    from docnook.gui.assistant_panel import AssistantPanel
+
+    assistant, ids = service
+    sentiment = assistant.sentiment(ids["harbor"])
+    with Library(data_dir, FakeEmbedder()) as library:  # type: ignore[arg-type]
+        record = library.resolve(ids["harbor"])
+    panel = AssistantPanel(data_dir, WorkerPool(), assistant_factory=lambda: assistant)
+    qtbot.addWidget(panel)
+    tab = panel.sentiment_tab
+    tab.set_record(record)
+    tab.show_sentiment(sentiment)
+    tab.explain(2)
+    reason = sentiment.pages[1].reasons[0]
+    with qtbot.waitSignal(panel.citation_clicked) as cited:
+        qtbot.mouseClick(tab.explanation.links[0], Qt.MouseButton.LeftButton)
+    citation = cited.args[0]
+    assert (citation.document_id, citation.path, citation.page, citation.page_end) == (
+        record.id,
+        record.path,
+        2,
+        2,
+    )
+    assert citation.quote == citation.text == reason.text
+    assert citation.label() == "Harbor news, p. 2"
