@@ -12,7 +12,7 @@ import pytest
 
 from docnook.assistant import Assistant
 from docnook.assistant.calibration_cache import FILE_NAME
-from docnook.errors import Cancelled
+from docnook.errors import Cancelled, InputError
 from docnook.jobs import CancelToken
 from docnook.library import Library
 from docnook.llm import calibration, prompts
@@ -69,33 +69,45 @@ def test_the_prior_is_measured_once_per_model_and_kept(data_dir: Path, ids: dict
     assert content_free_prompts(again_model) == 0
 
 
-def test_a_plain_notice_is_neutral_and_each_sentence_is_scored(data_dir: Path, ids: dict[str, int]):
+def test_a_plain_notice_is_neutral(data_dir: Path, ids: dict[str, int]):
     model = FakeModel()
     assistant, _ = assistant_with(data_dir, model)
     result = assistant.sentiment(ids["notice"])
     assert result.label == "neutral" and [p.label for p in result.pages] == ["neutral"]
-    asked = [p for p in model.scored if "Text: " in p.text and "Parking" in p.text]
-    assert len(asked) == 1 and "town hall" not in asked[0].text.rsplit("Text:", 1)[1]
+    assert not result.pages[0].reasons  # sentences are scored only when asked why
 
 
-def test_the_sentences_that_weighed_most_explain_the_page(data_dir: Path, ids: dict[str, int]):
-    assistant, _ = assistant_with(data_dir, FakeModel())
+def test_explaining_a_page_scores_its_sentences_once(
+    data_dir: Path, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
+):
+    model = FakeModel()
+    assistant, engine = assistant_with(data_dir, model)
+    with pytest.raises(InputError, match="Read the document's tone first"):
+        assistant.explain_page(ids["mixed"], 2)
     result = assistant.sentiment(ids["mixed"])
-    page = result.pages[1]
-    assert page.label == "negative"
+    asked = len(model.scored)
+    page = assistant.explain_page(ids["mixed"], 2)
+    assert len(model.scored) == asked + 3  # one prompt per sentence, no prior again
+    assert (page.page, page.label, page.scores) == (2, "negative", result.pages[1].scores)
     top = page.reasons[0]
     assert top.text.startswith("A terrible disaster") and top.scores["negative"] > 0.5
-    assert [r.weight for r in page.reasons] == sorted(
-        (r.weight for r in page.reasons), reverse=True
-    )
-    # All three sentences are kept, so their weights add up to the page's score exactly.
-    assert len(page.reasons) == 3
-    assert sum(r.weight for r in page.reasons) == pytest.approx(page.scores["negative"])
+    weights = [r.weight for r in page.reasons]
+    assert weights == sorted(weights, reverse=True) and len(weights) == 3
     with Library(data_dir, FakeEmbedder()) as library:  # type: ignore[arg-type]
         text = library.store.page_texts(ids["mixed"])[1]
-    assert " ".join(text[top.start : top.end].split()) == top.text
-    # Saved with the reading: the cache gives the same reasons back.
+    for reason in page.reasons:
+        assert " ".join(text[reason.start : reason.end].split()) == reason.text
+    # Kept with the reading: the cache and a second request give them back, no model call.
+    monkeypatch.setattr(engine, "run", _refuse)
     assert assistant.cached_sentiment(ids["mixed"]).pages[1].reasons == page.reasons
+    assert assistant.explain_page(ids["mixed"], 2) == page
+    assert assistant.cached_sentiment(ids["mixed"]).pages[0].reasons == ()
+    with pytest.raises(InputError, match="Page 9"):
+        assistant.explain_page(ids["mixed"], 9)
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the model was used")
 
 
 def test_the_library_view_reads_only_the_cache_then_a_job_reads_the_rest(
@@ -104,10 +116,7 @@ def test_the_library_view_reads_only_the_cache_then_a_job_reads_the_rest(
     assistant, engine = assistant_with(data_dir, FakeModel())
     assistant.sentiment(ids["mixed"])
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the library view ran the model")
-
-    monkeypatch.setattr(engine, "run", refuse)
+    monkeypatch.setattr(engine, "run", _refuse)
     tone = assistant.library_tone()
     monkeypatch.undo()
     by_id = {row.document_id: row for row in tone.rows}

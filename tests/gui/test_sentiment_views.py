@@ -12,7 +12,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from docnook.assistant import Assistant
+from docnook.gui.engine_status import EngineStatus
 from docnook.gui.library_sentiment import LibrarySentimentDialog
+from docnook.gui.sentiment_explain import ExplainController
 from docnook.gui.sentiment_tab import SentimentTab
 from docnook.gui.workers import WorkerPool
 from docnook.library import Library
@@ -42,22 +44,30 @@ def service(tmp_path: Path, data_dir: Path):
     assistant.close()
 
 
-def test_clicking_a_column_shows_the_sentences_that_weighed_most(qtbot, service):
+def test_clicking_a_column_shows_the_sentences_that_weighed_most(qtbot, service, data_dir):
     assistant, ids = service
     sentiment = assistant.sentiment(ids["harbor"])
+    with Library(data_dir, FakeEmbedder()) as library:  # type: ignore[arg-type]
+        record = library.resolve(ids["harbor"])
     tab = SentimentTab()
     qtbot.addWidget(tab)
+    pool = WorkerPool()
+    explainer = ExplainController(tab, pool, EngineStatus(), lambda: assistant)
     tab.resize(600, 700)
     tab.show()
+    tab.set_record(record)
     tab.show_sentiment(sentiment)
     assert not tab.explanation.links and "Click a column" in tab.explanation.heading.text()
 
     chart = tab.chart
-    with qtbot.waitSignal(tab.page_clicked) as opened:
-        qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=chart._column(1).center().toPoint())
+    with qtbot.waitSignal(explainer.explained, timeout=10_000) as explained:
+        with qtbot.waitSignal(tab.page_clicked) as opened:
+            column = chart._column(1).center().toPoint()
+            qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=column)
+        assert "Scoring its sentences" in tab.explanation.heading.text()
     assert opened.args == [2] and chart.selected == 2
-    page = sentiment.pages[1]
-    assert page.label == "negative"
+    page = explained.args[0]
+    assert page.page == 2 and page.label == "negative"
     assert "Why page 2 reads negative" in tab.explanation.heading.text()
     links = tab.explanation.links
     assert [link.reason for link in links] == list(page.reasons)
@@ -67,8 +77,16 @@ def test_clicking_a_column_shows_the_sentences_that_weighed_most(qtbot, service)
         qtbot.mouseClick(links[0], Qt.MouseButton.LeftButton)
     assert clicked.args == [2, page.reasons[0]]
 
+    # Another column, then back: the page explained before shows at once, no job.
+    tab.explain(1)
+    qtbot.waitUntil(lambda: explainer.worker is None, timeout=10_000)
+    tab.explain(2)
+    assert explainer.worker is None and [link.reason for link in links] == list(page.reasons)
+    assert [link.reason for link in tab.explanation.links] == list(page.reasons)
+
     tab.clear_result()  # another document: no stale reasons
     assert not tab.explanation.links and chart.selected is None
+    qtbot.waitUntil(lambda: not pool.busy, timeout=10_000)
 
 
 def test_the_library_view_sorts_exports_and_reads_the_rest_as_a_job(qtbot, service, tmp_path):
@@ -137,13 +155,17 @@ def test_a_sentence_opens_as_a_citation_of_its_page(qtbot, service, data_dir):
     sentiment = assistant.sentiment(ids["harbor"])
     with Library(data_dir, FakeEmbedder()) as library:  # type: ignore[arg-type]
         record = library.resolve(ids["harbor"])
-    panel = AssistantPanel(data_dir, WorkerPool(), assistant_factory=lambda: assistant)
+    pool = WorkerPool()
+    panel = AssistantPanel(data_dir, pool, assistant_factory=lambda: assistant)
     qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.ready, timeout=10_000):
+        panel.start()
     tab = panel.sentiment_tab
     tab.set_record(record)
     tab.show_sentiment(sentiment)
-    tab.explain(2)
-    reason = sentiment.pages[1].reasons[0]
+    with qtbot.waitSignal(panel.explainer.explained, timeout=10_000) as explained:
+        tab.explain(2)
+    reason = explained.args[0].reasons[0]
     with qtbot.waitSignal(panel.citation_clicked) as cited:
         qtbot.mouseClick(tab.explanation.links[0], Qt.MouseButton.LeftButton)
     citation = cited.args[0]
@@ -155,3 +177,5 @@ def test_a_sentence_opens_as_a_citation_of_its_page(qtbot, service, data_dir):
     )
     assert citation.quote == citation.text == reason.text
     assert citation.label() == "Harbor news, p. 2"
+    pool.cancel_all()
+    assert pool.wait_all(30_000)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docnook.assistant.sentiment_scoring import SentenceScore, read_page, sentence_pieces
+from docnook.assistant.sentiment_scoring import SentenceScore, reasons, sentence_pieces
 from docnook.llm.calibration import calibrate, mean_distribution, weighted_mean
 
 LABELS = ("positive", "neutral", "negative")
@@ -90,15 +90,21 @@ def test_sentence_pieces_join_fragments_and_cut_long_sentences() -> None:
     assert sentence_pieces("", 100, words) == []
 
 
-def test_a_page_is_its_sentences_weighted_by_length_and_the_weights_add_up() -> None:
+def test_reasons_weigh_share_times_probability_largest_first() -> None:
     text = "A long calm sentence of many words here. Awful!"
     scored = [
         SentenceScore(0, 40, 8, dist(0.2, 0.6, 0.2)),
         SentenceScore(41, 47, 2, dist(0.05, 0.05, 0.9)),
     ]
-    page, weight = read_page(4, text, scored)
-    assert weight == 10 and page.page == 4
-    assert page.scores == pytest.approx({"positive": 0.17, "neutral": 0.49, "negative": 0.34})
-    assert page.label == "neutral"
-    assert [r.text for r in page.reasons] == ["A long calm sentence of many words here.", "Awful!"]
-    assert sum(r.weight for r in page.reasons) == pytest.approx(page.scores["neutral"])
+    calm, awful = reasons(text, scored, "negative")[::-1]
+    # 8/10 * 0.2 = 0.16 against 2/10 * 0.9 = 0.18: the short, strong sentence weighs more.
+    assert (awful.text, awful.weight) == ("Awful!", pytest.approx(0.18))
+    assert (calm.text, calm.weight) == (
+        "A long calm sentence of many words here.",
+        pytest.approx(0.16),
+    )
+    assert [r.text for r in reasons(text, scored, "neutral", keep=1)] == [calm.text]
+    # Over all sentences the weights add up to the sentences' length-weighted mean.
+    mean = weighted_mean([s.scores for s in scored], [s.tokens for s in scored])
+    total = sum(r.weight for r in reasons(text, scored, "neutral"))
+    assert total == pytest.approx(mean["neutral"])

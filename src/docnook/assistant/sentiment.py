@@ -4,12 +4,13 @@ and explained (how: `sentiment_scoring`); and the library's sentiment, document 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from docnook.assistant.calibration_cache import CalibrationCache
 from docnook.assistant.results import PageSentiment, Sentiment, TaskProgress, top_label
 from docnook.assistant.runtime import Runtime, indexed_document
 from docnook.assistant.sentiment_library import DocumentTone, LibraryTone
-from docnook.assistant.sentiment_scoring import page_scorer, prior_job, read_page
+from docnook.assistant.sentiment_scoring import page_scorer, prior_job, reasons, sentence_scorer
 from docnook.errors import Cancelled, DocNookError, InputError
 from docnook.index.analyses import AnalysisKey, get_analysis, put_analysis
 from docnook.jobs import CancelToken
@@ -71,17 +72,43 @@ class SentimentReader:
         weights: list[int] = []
         report(TaskProgress(0, len(pages), f"Reading {len(pages)} page(s)."))
         for i, (page_no, text) in enumerate(pages, 1):
-            scored = self._rt.engine.run(page_scorer(text, prior), cancel=cancel)
-            page, weight = read_page(page_no, text, scored)
-            results.append(page)
+            scores, weight = self._rt.engine.run(page_scorer(text, prior), cancel=cancel)
+            results.append(PageSentiment(page_no, top_label(scores), scores))
             weights.append(weight)
-            report(TaskProgress(i, len(pages), f"Page {page_no}: {page.label}."))
+            report(TaskProgress(i, len(pages), f"Page {page_no}: {top_label(scores)}."))
         overall = calibration.weighted_mean([p.scores for p in results], weights)
         result = Sentiment(top_label(overall), overall, results)
         key = AnalysisKey("sentiment", record.sha256, spec.sha256, prompts.SENTIMENT_VERSION)
         with self._rt.library() as library:
             put_analysis(library.store, key, result.stored())
         return result
+
+    def explain_page(
+        self, document_id: int, page_no: int, cancel: CancelToken | None = None
+    ) -> PageSentiment:
+        """Page `page_no` of a document already read, with the sentences that weighed most for
+        its label (`sentiment_scoring`); scored on first request, then kept with the reading."""
+        cancel = cancel or CancelToken()
+        sentiment = self.cached_sentiment(document_id)
+        if sentiment is None:
+            raise InputError("Read the document's tone first; then each page can be explained.")
+        index = next((i for i, p in enumerate(sentiment.pages) if p.page == page_no), None)
+        if index is None:
+            raise InputError(f"Page {page_no} has no sentiment reading (it has no text).")
+        page = sentiment.pages[index]
+        if page.reasons:
+            return page
+        with self._rt.library() as library:
+            record = indexed_document(library, document_id)
+            text = library.store.page_text(record.id, page_no) or ""
+        spec = self._rt.ensure_model()
+        scored = self._rt.engine.run(sentence_scorer(text, self.prior(spec, cancel)), cancel=cancel)
+        explained = replace(page, reasons=reasons(text, scored, page.label))
+        pages = [*sentiment.pages[:index], explained, *sentiment.pages[index + 1 :]]
+        key = AnalysisKey("sentiment", record.sha256, spec.sha256, prompts.SENTIMENT_VERSION)
+        with self._rt.library() as library:
+            put_analysis(library.store, key, replace(sentiment, pages=pages).stored())
+        return explained
 
     # -- the library --------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from docnook.gui.ask_controller import AskController
 from docnook.gui.ask_tab import AskTab
 from docnook.gui.engine_status import BUSY, GENERATING, EngineStatus
 from docnook.gui.model_controller import ModelController, default_assistant_factory
-from docnook.gui.sentiment_explain import SentenceCitation
+from docnook.gui.sentiment_explain import ExplainController, SentenceCitation
 from docnook.gui.sentiment_tab import SentimentTab
 from docnook.gui.settings_dialog import SettingsDialog
 from docnook.gui.summary_tab import SummaryTab
@@ -127,6 +127,7 @@ class AssistantPanel(QWidget):
             self._service,
             lambda: self.show_tab(self.TAB_SENTIMENT),
         )
+        self.explainer = ExplainController(self.sentiment_tab, pool, self.status, self._service)
         self._connect()
         self._sync_enabled()
 

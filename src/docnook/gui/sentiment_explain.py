@@ -1,18 +1,26 @@
 """Why a page got its label: the sentences that weighed most, each one a link to the page.
 
-The weights come with the reading (`assistant.sentiment_scoring`): a page's probability of
-its label is the sum over its sentences of their share of the page times their own
-probability of the label, so nothing is computed here and nothing waits for the model.
+The sentences of a page are scored when its column is first clicked (a job on a worker, a few
+seconds: `Assistant.explain_page`, see `assistant.sentiment_scoring` for the method), then
+kept with the reading, so the next click shows them at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from docnook.gui.engine_status import BUSY
+from docnook.gui.workers import Worker, WorkerPool
+
+if TYPE_CHECKING:
+    from docnook.gui.engine_status import EngineStatus
+    from docnook.gui.sentiment_tab import SentimentTab
 
 HINT = "Click a column to see the sentences that weighed most for its label."
 
@@ -91,6 +99,15 @@ class ExplanationPanel(QFrame):
         self.links = []
         self.heading.setText(HINT)
 
+    def show_waiting(self, page: Any) -> None:
+        self.clear()
+        self.page = page
+        self.heading.setText(f"Page {page.page} reads {page.label}. Scoring its sentences…")
+
+    def show_message(self, text: str) -> None:
+        self.clear()
+        self.heading.setText(text)
+
     def show_page(self, page: Any) -> None:
         self.clear()
         self.page = page
@@ -107,3 +124,72 @@ class ExplanationPanel(QFrame):
             link.clicked.connect(lambda r, n=page.page: self.sentence_clicked.emit(n, r))
             self._layout.addWidget(link)
             self.links.append(link)
+
+
+class ExplainWorker(Worker):
+    """Scores the sentences of one page; the result is the `PageSentiment` with its reasons."""
+
+    action = "explaining the page"
+
+    def __init__(self, assistant: Any, document_id: int, page: int) -> None:
+        super().__init__()
+        self.assistant = assistant
+        self.document_id = document_id
+        self.page = page
+
+    def work(self) -> Any:
+        return self.assistant.explain_page(self.document_id, self.page, self.cancel_token)
+
+
+class ExplainController(QObject):
+    """Runs the explanation a sentiment tab asks for; a new request (or another document)
+    stops the one running, so only the page in view is ever worked on."""
+
+    explained = Signal(object)  # PageSentiment with its reasons
+
+    JOB = "explaining a page"
+
+    def __init__(
+        self,
+        tab: SentimentTab,
+        pool: WorkerPool,
+        status: EngineStatus,
+        assistant: Callable[[], Any],
+    ) -> None:
+        super().__init__(tab)
+        self.tab = tab
+        self.pool = pool
+        self.status = status
+        self._assistant = assistant
+        self.worker: ExplainWorker | None = None
+        tab.explain_requested.connect(self.explain)
+
+    def explain(self, page: int) -> ExplainWorker | None:
+        assistant = self._assistant()
+        record = self.tab.record
+        if assistant is None or record is None:
+            return None
+        self.stop()
+        worker = ExplainWorker(assistant, record.id, page)
+        doc_id = record.id
+        worker.signals.returned.connect(lambda result: self._done(doc_id, result))
+        worker.signals.errored.connect(self.tab.explanation.show_message)
+        worker.signals.finished.connect(lambda: self._finished(worker))
+        self.worker = worker
+        self.status.job_started(self.JOB, BUSY)
+        self.pool.start(worker)
+        return worker
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.quit()
+
+    def _done(self, doc_id: int, page: Any) -> None:
+        if self.tab.record is not None and self.tab.record.id == doc_id:
+            self.tab.show_reasons(page)
+        self.explained.emit(page)
+
+    def _finished(self, worker: ExplainWorker) -> None:
+        if self.worker is worker:
+            self.worker = None
+            self.status.job_ended(self.JOB)

@@ -27,6 +27,7 @@ class SentimentTab(TaskTab):
 
     page_clicked = Signal(int)
     sentence_clicked = Signal(int, object)  # page, SentenceWeight: open it marked
+    explain_requested = Signal(int)  # page: score its sentences
 
     def build_result(self) -> QWidget:
         self.sentiment: Any = None
@@ -75,10 +76,26 @@ class SentimentTab(TaskTab):
         return box
 
     def explain(self, page_no: int) -> None:
-        """Show why page `page_no` got its label (from the reading: no model call)."""
+        """Show why page `page_no` got its label: at once when its sentences were scored
+        before, else ask for them (`explain_requested`; `ExplainController` runs the job)."""
         page = next((p for p in self.chart.pages if p.page == page_no), None)
-        if page is not None:
-            self.chart.set_selected(page_no)
+        if page is None:
+            return
+        self.chart.set_selected(page_no)
+        if page.reasons:
+            self.explanation.show_page(page)
+        else:
+            self.explanation.show_waiting(page)
+            self.explain_requested.emit(page_no)
+
+    def show_reasons(self, page: Any) -> None:
+        """A page explained: kept in the chart (a second click is instant) and shown if it is
+        still the page selected."""
+        pages = self.chart.pages
+        for i, p in enumerate(pages):
+            if p.page == page.page:
+                pages[i] = page
+        if self.chart.selected == page.page:
             self.explanation.show_page(page)
 
     def ready_text(self) -> str:

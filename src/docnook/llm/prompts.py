@@ -24,7 +24,7 @@ from docnook.errors import InputError
 
 # Bumped whenever a prompt's wording changes, so cached analyses made with the old one expire.
 SUMMARY_VERSION = "summary-1"
-SENTIMENT_VERSION = "sentiment-2"  # 2: read sentence by sentence, with reasons
+SENTIMENT_VERSION = "sentiment-1"
 
 LABELS = ("positive", "neutral", "negative")
 # A question must leave room for at least this much of a source, or there is nothing to answer
