@@ -77,7 +77,23 @@ def _raw_scorer(text: str) -> Any:
     return job
 
 
-def run(data_dir: Path, threads: int) -> dict[str, Any]:
+def _explain_cost(assistant: Any, doc_ids: list[int]) -> dict[str, float] | None:
+    """Seconds to score the sentences of a page (`Assistant.explain_page`, after this
+    branch): what a click on a column costs the first time."""
+    if not doc_ids or not hasattr(assistant, "explain_page"):
+        return None
+    started, cpu = time.perf_counter(), _cpu_seconds()
+    for doc_id in doc_ids:
+        assistant.explain_page(doc_id, 1)
+    wall, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    return {
+        "pages": len(doc_ids),
+        "seconds_per_page": wall / len(doc_ids),
+        "cpu_seconds_per_page": cpu / len(doc_ids),
+    }
+
+
+def run(data_dir: Path, threads: int, explain: int) -> dict[str, Any]:
     from docnook.assistant import Assistant
     from docnook.config import load_settings, save_settings
     from docnook.library import Library
@@ -100,6 +116,9 @@ def run(data_dir: Path, threads: int) -> dict[str, Any]:
         product = {p.id: assistant.sentiment(ids[p.id]) for p in PASSAGES}
         product_s, product_cpu = time.perf_counter() - started, _cpu_seconds() - cpu
         raw = {p.id: assistant.runtime.engine.run(_raw_scorer(p.text)) for p in PASSAGES}
+        explained = _explain_cost(
+            assistant, [ids[p.id] for p in PASSAGES[:: max(1, explain)]] if explain else []
+        )
     gold = [p.label for p in PASSAGES]
     rows = [
         {
@@ -118,6 +137,7 @@ def run(data_dir: Path, threads: int) -> dict[str, Any]:
         "product": metrics(gold, [product[p.id].label for p in PASSAGES]),
         "product_seconds": product_s,
         "product_cpu_seconds": product_cpu,
+        "explain": explained,
         "load_average": os.getloadavg(),
         "rows": rows,
     }
@@ -128,6 +148,13 @@ def _table(result: dict[str, Any]) -> str:
         f"{result['passages']} passages; product: {result['product_seconds']:.1f} s wall, "
         f"{result['product_cpu_seconds']:.1f} CPU s (incl. calibration); load average "
         + " ".join(f"{x:.2f}" for x in result["load_average"]),
+        "",
+        (
+            f"explaining a page (first click): {e['seconds_per_page']:.2f} s wall, "
+            f"{e['cpu_seconds_per_page']:.2f} CPU s per page over {e['pages']} pages"
+            if (e := result["explain"])
+            else "explaining a page: not in this code"
+        ),
         "",
         "| method | accuracy | macro-F1 | F1 pos / neu / neg |",
         "| --- | ---: | ---: | --- |",
@@ -148,13 +175,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="write the results and every passage here")
     parser.add_argument("--threads", type=int, default=0, help="llama.cpp threads (0: auto)")
+    parser.add_argument(
+        "--explain-every", type=int, default=6, help="time explaining every Nth passage (0: none)"
+    )
     args = parser.parse_args(argv)
     from docnook.privacy import install_network_guard
 
     install_network_guard()
     with tempfile.TemporaryDirectory(prefix="docnook-bench-sentiment-") as tmp:
         os.environ["DOCNOOK_DATA_DIR"] = tmp
-        result = run(Path(tmp), args.threads)
+        result = run(Path(tmp), args.threads, args.explain_every)
     print(_table(result))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
