@@ -179,3 +179,26 @@ def test_a_sentence_opens_as_a_citation_of_its_page(qtbot, service, data_dir):
     assert citation.label() == "Harbor news, p. 2"
     pool.cancel_all()
     assert pool.wait_all(30_000)
+
+
+def test_the_window_menu_opens_the_library_view(qtbot, service, data_dir):
+    from docnook.gui.main_window import MainWindow
+
+    assistant, ids = service
+    assistant.sentiment(ids["harbor"])
+    window = MainWindow(data_dir, assistant_factory=lambda: assistant)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: window.assistant_panel.assistant is not None, timeout=20_000)
+        window.library_sentiment_action.trigger()
+        dialog = window.library_sentiment
+        qtbot.waitUntil(lambda: dialog.tone is not None, timeout=10_000)
+        assert dialog.isVisible() and dialog.table.rowCount() == 3
+        with qtbot.waitSignal(dialog.page_requested) as opened:
+            row = next(r for r in range(3) if dialog.table.item(r, 0).text() == "Harbor news")
+            dialog._open(row, 5)
+        assert opened.args == [ids["harbor"], 2]
+        qtbot.waitUntil(lambda: window.reader.document_id == ids["harbor"], timeout=10_000)
+    finally:
+        window.close()
+        qtbot.waitUntil(lambda: window._shutdown_done, timeout=60_000)

@@ -142,6 +142,10 @@ class LibrarySentimentDialog(QDialog):
         self.pool.start(worker)
         return worker
 
+    def refresh_if_shown(self) -> None:
+        if self.isVisible() and self.worker is None:
+            self.refresh()
+
     def show_tone(self, tone: Any) -> None:
         self.tone = tone
         table = self.table
@@ -261,6 +265,8 @@ def open_library_sentiment(window: Any) -> LibrarySentimentDialog:
         panel = window.assistant_panel
         dialog = LibrarySentimentDialog(window.pool, lambda: panel.assistant, panel.status, window)
         dialog.page_requested.connect(window.citations.open_page)
+        # A document read in the Sentiment tab meanwhile shows up here too.
+        panel.sentiment_finished.connect(lambda _result: dialog.refresh_if_shown())
         window.library_sentiment = dialog
     dialog.show()
     dialog.raise_()
