@@ -132,6 +132,10 @@ def cmd_sentiment(args: argparse.Namespace) -> int:
     if args.doc is None:
         raise InputError("Name a document (ID or path), or use --all for the whole library.")
     (doc_id,) = out.document_ids(args, [args.doc])
+    if args.why is not None:
+        from docnook.cli_sentiment import explain_page
+
+        return explain_page(args, doc_id, args.why)
     line = out.TaskLine()
     with out.interruptible() as cancel, out.open_assistant(args) as assistant:
         try:
@@ -240,6 +244,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--all", action="store_true", help="every document in the library")
     p.add_argument("--analyse", action="store_true", help="with --all: read those not read yet")
     p.add_argument("--csv", action="store_true", help="with --all: print CSV")
+    p.add_argument("--why", type=int, metavar="PAGE", help="the sentences that weighed most")
     p.set_defaults(func=cmd_sentiment)
 
     p = sub.add_parser("models", parents=[common], help="list, add or choose language models")

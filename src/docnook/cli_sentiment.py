@@ -1,6 +1,7 @@
 """`docnook sentiment --all`: the library's sentiment, document by document, from the saved
 readings; `--analyse` first reads the documents that have none (Ctrl+C stops between pages and
-keeps the documents finished)."""
+keeps the documents finished). `docnook sentiment DOC --why PAGE`: the sentences that weighed
+most for that page's label."""
 
 from __future__ import annotations
 
@@ -54,4 +55,31 @@ def library_sentiment(args: argparse.Namespace) -> int:
             f"\n{waiting} document(s) not analysed yet: `docnook sentiment --all --analyse` "
             "reads them."
         )
+    return 0
+
+
+def explain_page(args: argparse.Namespace, doc_id: int, page_no: int) -> int:
+    from docnook.errors import Cancelled
+
+    with out.interruptible() as cancel, out.open_assistant(args) as assistant:
+        if assistant.cached_sentiment(doc_id) is None:
+            line = out.TaskLine()
+            try:
+                assistant.sentiment(doc_id, progress=line, cancel=cancel)
+            except Cancelled:
+                return out.cancelled()
+            finally:
+                line.close()
+        try:
+            page = assistant.explain_page(doc_id, page_no, cancel)
+        except Cancelled:
+            return out.cancelled()
+    if args.json:
+        out.print_json(page.as_json())
+        return 0
+    scores = "  ".join(f"{k} {v:.2f}" for k, v in page.scores.items())
+    print(f"p. {page.page}: {page.label}  ({scores})")
+    for reason in page.reasons:
+        own = reason.scores[page.label]
+        print(f"  {reason.weight:.2f}  ({page.label} {own:.2f} alone)  “{reason.text}”")
     return 0

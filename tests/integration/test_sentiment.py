@@ -1,6 +1,6 @@
 """Sentiment with the real bundled model: a page of plain notices comes out neutral once
 calibrated, the reasons are sentences of the page, and `docnook sentiment --all` (JSON, and
-`--analyse` for the documents not read yet)."""
+`--analyse` for the documents not read yet) and `--why PAGE`."""
 
 from __future__ import annotations
 
@@ -94,5 +94,14 @@ def test_sentiment_all_json_then_analyse(shelf, embedder, capsys, monkeypatch, t
     assert stay["analysed"] and stay["label"] == "positive"
     assert set(stay["scores"]) == {"positive", "neutral", "negative"}
     assert stay["most_positive_page"] == 1 and stay["most_negative_page"] == 1
+    code, out, _ = run(capsys, monkeypatch, fresh, "sentiment", str(stay["id"]), "--why", "1")
+    assert code == 0 and out.startswith("p. 1: positive")
+    code, out, _ = run(
+        capsys, monkeypatch, fresh, "sentiment", str(stay["id"]), "--why", "1", "--json"
+    )
+    why = json.loads(out)
+    assert why["page"] == 1 and why["label"] == "positive" and why["reasons"]
+    for reason in why["reasons"]:
+        assert reason["text"] in REVIEW and set(reason) >= {"text", "weight", "scores"}
     code, _, err = run(capsys, monkeypatch, fresh, "sentiment")
     assert code == 1 and "--all" in err
