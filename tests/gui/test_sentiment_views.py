@@ -84,6 +84,7 @@ def test_clicking_a_column_shows_the_sentences_that_weighed_most(qtbot, service,
     assert explainer.worker is None and [link.reason for link in links] == list(page.reasons)
     assert [link.reason for link in tab.explanation.links] == list(page.reasons)
 
+    assert "Why page 2 reads negative:\n- “A terrible disaster" in tab.copy_text()
     tab.clear_result()  # another document: no stale reasons
     assert not tab.explanation.links and chart.selected is None
     qtbot.waitUntil(lambda: not pool.busy, timeout=10_000)

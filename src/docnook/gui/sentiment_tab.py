@@ -159,6 +159,10 @@ class SentimentTab(TaskTab):
         for p in s.pages:
             cells = " | ".join(f"{float(p.scores.get(k, 0.0)) * 100:.0f}%" for k in LABELS)
             lines.append(f"| {p.page} | {p.label} | {cells} |")
+        for p in self.chart.pages:  # the pages explained so far, with their reasons
+            if p.reasons:
+                lines += ["", f"Why page {p.page} reads {p.label}:"]
+                lines += [f"- “{r.text}”" for r in p.reasons]
         return "\n".join(lines)
 
     def export_text(self) -> str:
