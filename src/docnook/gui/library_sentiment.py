@@ -40,8 +40,8 @@ COLUMNS = (
     "Positive",
     "Neutral",
     "Negative",
-    "Most negative p.",
-    "Most positive p.",
+    "Most negative page",
+    "Most positive page",
 )
 NEGATIVE_PAGE, POSITIVE_PAGE = 5, 6
 JOB = "library sentiment"
@@ -105,6 +105,9 @@ class LibrarySentimentDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by title until clicked
         self.table.cellDoubleClicked.connect(self._open)
         layout.addWidget(self.table, 1)
         self.progress = QProgressBar()
@@ -165,6 +168,10 @@ class LibrarySentimentDialog(QDialog):
             for page in (row.most_negative_page, row.most_positive_page):
                 cells.append(_Item(str(page or ""), page or 0))
             for c, item in enumerate(cells):
+                if c >= 2:  # numbers
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 table.setItem(r, c, item)
         table.setSortingEnabled(True)
         waiting = len(tone.not_analysed)
