@@ -1,4 +1,4 @@
-"""Sentiment benchmark: the labelled passages of `benchmarks/sentiment/passages.py`, read by
+"""Sentiment benchmark: the labelled passages of `benchmarks/sentiment/passages.jsonl`, read by
 DocNook end to end, and by the model's raw label probabilities.
 
 Each passage becomes a one-page text document in a fresh data directory, indexed by `Library`
@@ -20,19 +20,31 @@ import argparse
 import json
 import os
 import resource
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE / "sentiment"))
-
-from passages import PASSAGES  # noqa: E402
-
 LABELS = ("positive", "neutral", "negative")
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str
+    kind: str
+    label: str  # positive, neutral or negative
+    text: str
+
+
+def load_passages(path: Path = HERE / "sentiment" / "passages.jsonl") -> tuple[Passage, ...]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return tuple(Passage(**json.loads(line)) for line in lines if line.strip())
+
+
+PASSAGES = load_passages()
 
 
 def metrics(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
