@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -12,6 +13,7 @@ BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_sentiment.py
 _spec = importlib.util.spec_from_file_location("bench_sentiment", BENCH)
 assert _spec is not None and _spec.loader is not None
 bench = importlib.util.module_from_spec(_spec)
+sys.modules["bench_sentiment"] = bench  # its dataclass looks its module up there
 _spec.loader.exec_module(bench)
 PASSAGES, metrics = bench.PASSAGES, bench.metrics
 
