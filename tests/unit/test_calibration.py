@@ -108,3 +108,24 @@ def test_reasons_weigh_share_times_probability_largest_first() -> None:
     mean = weighted_mean([s.scores for s in scored], [s.tokens for s in scored])
     total = sum(r.weight for r in reasons(text, scored, "neutral"))
     assert total == pytest.approx(mean["neutral"])
+
+
+def test_the_kept_priors_are_listed_and_deleted_with_docnooks_data(tmp_path, monkeypatch):
+    from docnook import footprint
+    from docnook.assistant.calibration_cache import CalibrationCache
+
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    monkeypatch.setenv("DOCNOOK_DATA_DIR", str(data))
+    monkeypatch.setenv("DOCNOOK_CACHE_DIR", str(cache))
+    kept = CalibrationCache(data)
+    kept.put("abc", "sentiment-1", dist(0.5, 0.1, 0.4))
+    assert kept.get("abc", "sentiment-1") == pytest.approx(dist(0.5, 0.1, 0.4))
+    assert kept.get("abc", "sentiment-2") is None and kept.get("other", "sentiment-1") is None
+    assert (kept.path.stat().st_mode & 0o777) == 0o600
+    kept.path.write_text("{broken")  # damaged: measured again, never an error
+    assert kept.get("abc", "sentiment-1") is None
+    kept.put("abc", "sentiment-1", dist(0.5, 0.1, 0.4))
+    found = {loc.key: loc for loc in footprint.footprint().locations}
+    assert found["calibration"].exists and "other-data" not in found
+    footprint.delete_all()
+    assert not data.exists()

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from docnook import paths
 
-FILE_NAME = "sentiment-calibration.json"
+FILE_NAME = paths.calibration_path(Path()).name
 _lock = threading.Lock()
 
 
 class CalibrationCache:
     def __init__(self, data_dir: Path) -> None:
-        self.path = data_dir / FILE_NAME
+        self.path = paths.calibration_path(data_dir)
 
     @staticmethod
     def key(model_sha256: str, prompt_version: str) -> str:
