@@ -218,7 +218,7 @@ def test_sentiment_of_clearly_positive_and_negative_documents(
     assert steps[-1].done == steps[-1].total == 2
     data = happy.as_json()
     assert set(data) == {"label", "scores", "pages"}
-    assert set(data["pages"][0]) == {"page", "label", "scores"}
+    assert set(data["pages"][0]) == {"page", "label", "scores", "reasons"}
     # cached: the same answer, instantly, without the model
     assert assistant.cached_sentiment(ids["happy"]) is not None
     again = assistant.sentiment(ids["happy"])
