@@ -210,7 +210,7 @@ class PageReader:
             self.on_page(str(path), 0, len(jobs))
         for done in range(1, len(jobs) + 1):
             index, page, _error = self._next(pending)
-            if page is not None and letters(page.text) > letters(texts[index]):
+            if page is not None and self._better(page.text, texts[index]):
                 texts[index] = page.text
                 result.words[index + 1] = page.words
             elif page is None and letters(texts[index]) < MIN_LETTERS:
@@ -219,6 +219,13 @@ class PageReader:
                 self.on_page(str(path), done, len(jobs))
         result.unread.sort()
         return result
+
+    def _better(self, read: str, layer: str) -> bool:
+        """Whether OCR's text replaces the page's own: always when asked for on every page
+        (the text layer may be garbage), otherwise when it reads more."""
+        if self.options.mode == "always":
+            return letters(read) > 0
+        return letters(read) > letters(layer)
 
     def _next(self, pending: Any) -> tuple[int, Any, str | None]:
         while True:
