@@ -1,0 +1,74 @@
+"""Scanned PDFs in the window: read by OCR in the indexing process, marked as such in the list,
+passages marked on the picture of the page, and "Read again with OCR" from the list."""
+
+from __future__ import annotations
+
+import pytest
+from guihelpers import INDEX_MS, index_and_wait
+from PySide6.QtGui import QPainter
+
+from docnook.gui.document_list import READ_BY_OCR
+from pdfmaker import make_pdf, make_scanned_pdf
+
+pytestmark = pytest.mark.slow
+
+NOTICE = [
+    "Notice to residents. The water supply will be cut on Tuesday between nine and noon.",
+    "Questions about the works go to the caretaker, Mr Lindqvist, in the ground floor office.",
+]
+
+
+def drawn_texts(widget, monkeypatch) -> list[str]:
+    """The texts the list's delegate draws when `widget` is painted."""
+    texts: list[str] = []
+    original = QPainter.drawText
+
+    def spy(painter, *args):
+        texts.extend(a for a in args if isinstance(a, str))
+        return original(painter, *args)
+
+    monkeypatch.setattr(QPainter, "drawText", spy)
+    widget.grab()
+    monkeypatch.setattr(QPainter, "drawText", original)
+    return texts
+
+
+def test_a_scan_dropped_on_the_window_is_read_by_ocr_and_says_so(
+    qtbot, make_window, tmp_path, monkeypatch
+):
+    window = make_window(wait_ready=False)
+    scan = make_scanned_pdf(tmp_path / "notice.pdf", NOTICE)
+    typed = make_pdf(tmp_path / "typed.pdf", ["A typed page about the garden and its roses."])
+    details: list[str] = []
+    card = window.library_panel.indexing
+    card.detail.setText = lambda text, f=card.detail.setText: (details.append(text), f(text))[1]
+
+    report = index_and_wait(qtbot, window, [scan, typed])
+
+    assert (report.indexed, report.failed) == (2, 0), report.summary()
+    by_title = {r.title: r for r in window.library_panel.records()}
+    assert by_title["notice"].ocr_pages == 2 and by_title["typed"].ocr_pages == 0
+    assert any("(scanned)" in text for text in details), details
+    texts = drawn_texts(window.library_panel.list.viewport(), monkeypatch)
+    assert texts.count(READ_BY_OCR) == 1, texts  # the scan's row, not the typed one's
+
+    # A passage found by search is marked on the picture of the scanned page.
+    hit = window.library.search("caretaker Lindqvist office", k=1, mode="bm25")[0]
+    marked = window.reader.show_passage(by_title["notice"], hit.page, hit.page_end, hit.text)
+    assert marked > 0
+    assert 2 in window.reader.view.highlights()
+
+
+def test_read_again_with_ocr_from_the_list(qtbot, make_window, tmp_path):
+    window = make_window(wait_ready=False)
+    typed = make_pdf(tmp_path / "typed.pdf", ["The roof was inspected in May by the surveyor."])
+    assert index_and_wait(qtbot, window, [typed]).indexed == 1
+    (record,) = window.library_panel.records()
+    assert record.ocr_pages == 0
+
+    with qtbot.waitSignal(window.indexing_finished, timeout=INDEX_MS) as finished:
+        window.library_panel.ocr_requested.emit([record.id])
+
+    assert [o.action for o in finished.args[0].outcomes] == ["updated"]
+    (record,) = window.library_panel.records()
+    assert record.ocr_pages == 1
