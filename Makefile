@@ -1,5 +1,5 @@
 # The two commands of the README, and the ones behind them.
-.PHONY: setup setup-test run test test-fast lint bench-indexing bench-generation bench-answers bench-library package package-smoke
+.PHONY: setup setup-test run test test-fast lint bench-indexing bench-generation bench-answers bench-library bench-ocr package package-smoke
 
 setup:
 	./scripts/setup.sh
@@ -39,6 +39,12 @@ bench-answers: setup
 
 bench-library: setup
 	.venv/bin/python benchmarks/bench_library.py
+
+# Scans of R manual pages (150 dpi, noise, JPEG) read by OCR through the indexing: CER, word
+# recall, pages/s and CPU s/page, search recall against the originals (benchmarks/README.md).
+bench-ocr: setup
+	./scripts/fetch_r_manuals.sh
+	.venv/bin/python benchmarks/bench_ocr.py --json benchmarks/data/ocr-results.json
 
 # Installers (packaging/README.md): the .deb and tarball into dist/, then the smoke test that
 # installs the .deb into a fresh root and starts it headless. Not part of `make test` or CI.

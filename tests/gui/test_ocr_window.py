@@ -72,3 +72,28 @@ def test_read_again_with_ocr_from_the_list(qtbot, make_window, tmp_path):
     assert [o.action for o in finished.args[0].outcomes] == ["updated"]
     (record,) = window.library_panel.records()
     assert record.ocr_pages == 1
+
+
+def test_the_ocr_setting_is_in_settings_and_saves_without_reloading_the_model(
+    qtbot, make_window, data_dir, monkeypatch
+):
+    from PySide6.QtCore import Qt
+
+    from docnook.config import load_settings
+
+    window = make_window()
+    dialog = window.assistant_panel.open_settings(window)
+    qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=60_000)
+    assert dialog.editors["ocr"].get() == "auto"
+    assert dialog.editors["ocr_languages"].get() == "eng"
+    engine = window.assistant_panel.assistant.runtime.engine
+
+    def must_not_reload(spec):
+        raise AssertionError("changing the OCR setting reloaded the language model")
+
+    monkeypatch.setattr(engine, "load", must_not_reload)
+    dialog.editors["ocr"].put("never")
+    with qtbot.waitSignal(dialog.applied, timeout=60_000):
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert load_settings(data_dir).ocr == "never"
+    dialog.close()

@@ -132,7 +132,7 @@ def test_cancel_during_ocr_writes_nothing_and_stops_the_pool(tmp_path, library):
 
 def test_without_language_data_a_scan_gets_one_sentence(tmp_path, library, monkeypatch):
     monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path / "nowhere"))
-    monkeypatch.setattr(ocr_engine, "_TESSDATA_DIRS", ())
+    monkeypatch.setattr(ocr_engine, "TESSDATA_DIRS", ())
     scan = make_scanned_pdf(tmp_path / "letter.pdf", [LETTER])
 
     report = library.index([scan])
@@ -163,3 +163,17 @@ def test_the_worker_stops_when_asked(tmp_path):
     with pymupdf.open(scan) as doc, pytest.raises(Cancelled):
         reader.read(scan, None, doc, [""])
     reader.close()
+
+
+def test_the_ocr_setting_is_what_index_does_by_default(tmp_path, data_dir, capsys):
+    scan = make_scanned_pdf(tmp_path / "letter.pdf", [LETTER])
+
+    assert cli.main(["settings", "set", "ocr", "never"]) == 0
+    assert cli.main(["settings", "set", "ocr", "sometimes"]) == 1  # one sentence, no trace
+    assert "ocr must be one of auto, always, never" in capsys.readouterr().err
+    assert cli.main(["index", "--json", str(scan)]) == 0
+    outcome = json.loads(capsys.readouterr().out)["files"][0]
+    assert outcome["action"] == "no-text"
+    assert cli.main(["index", "--json", "--ocr", "auto", str(scan)]) == 0
+    outcome = json.loads(capsys.readouterr().out)["files"][0]
+    assert outcome["action"] == "updated"

@@ -27,7 +27,7 @@ DEFAULT_LANGUAGES = "eng"
 _TEXT_FLAGS = pymupdf.TEXTFLAGS_TEXT | pymupdf.TEXT_DEHYPHENATE
 # Where Tesseract's language data is looked for after TESSDATA_PREFIX: Debian and Ubuntu
 # (tesseract 5, then 4), Fedora, Homebrew, and the folder an installer puts beside the app.
-_TESSDATA_DIRS = (
+TESSDATA_DIRS = (
     "/usr/share/tesseract-ocr/5/tessdata",
     "/usr/share/tesseract-ocr/4.00/tessdata",
     "/usr/share/tessdata",
@@ -69,7 +69,7 @@ def find_tessdata(languages: str = DEFAULT_LANGUAGES) -> Path:
     prefix = os.environ.get("TESSDATA_PREFIX")
     if prefix:
         candidates += [Path(prefix), Path(prefix) / "tessdata"]
-    candidates += _bundled_dirs() + [Path(d) for d in _TESSDATA_DIRS]
+    candidates += _bundled_dirs() + [Path(d) for d in TESSDATA_DIRS]
     for folder in candidates:
         if all((folder / f"{code}.traineddata").is_file() for code in codes):
             return folder
