@@ -46,7 +46,7 @@ def main() -> int:
                 pages = spread(doc.page_count, args.pages_per_manual)
             target = Path(tmp) / f"{name}-scan.pdf"
             scans.append((target, scanner.make_scan(source, target, pages, seed=len(scans))))
-        print(f"load average at start: {os.getloadavg()}")
+        print(f"engine {ocr.engine_name()}; load average at start: {os.getloadavg()}")
         for dpi in args.dpi:
             errors = chars = found = wanted = pages = 0
             cpu, wall = time.process_time(), time.perf_counter()

@@ -177,3 +177,24 @@ def test_the_ocr_setting_is_what_index_does_by_default(tmp_path, data_dir, capsy
     assert cli.main(["index", "--json", "--ocr", "auto", str(scan)]) == 0
     outcome = json.loads(capsys.readouterr().out)["files"][0]
     assert outcome["action"] == "updated"
+
+
+@pytest.mark.parametrize("engine", ["libtesseract", "pymupdf"])
+def test_both_tesseracts_read_a_scan_with_boxes(tmp_path, library, monkeypatch, engine):
+    """The system's libtesseract where installed, PyMuPDF's everywhere: each reads alike."""
+    from docnook.ingest import tesseract_lib
+
+    if engine == "pymupdf":
+        monkeypatch.setenv(tesseract_lib.ENGINE_ENV, "pymupdf")
+    elif tesseract_lib.library() is None:
+        pytest.skip("the system has no libtesseract (Debian: libtesseract5)")
+    scan = make_scanned_pdf(tmp_path / "invoice.pdf", INVOICE)
+
+    assert library.index([scan]).indexed == 1
+
+    (record,) = library.documents()
+    assert record.ocr_pages == 2
+    assert words_found(library, "boiler repair Harwick") == [1]
+    words = library.ocr_words(record.id, 1) or []
+    boiler = [w for w in words if w[4].lower() == "boiler"]
+    assert boiler and 56 <= boiler[0][0] < boiler[0][2] < 540  # inside the text's margins

@@ -1,4 +1,5 @@
-"""Text from pictures of pages: Tesseract, as compiled into PyMuPDF's wheel.
+"""Text from pictures of pages: Tesseract, the system's library (`tesseract_lib.py`) where
+installed, else the one compiled into PyMuPDF's wheel, which needs nothing but language data.
 
 Chosen by measurement over RapidOCR (benchmarks/README.md, "OCR"): fewer characters wrong on
 the same scans, and nothing to ship but Tesseract's language data, which Debian packages
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pymupdf
 
+from docnook.ingest import tesseract_lib
 from docnook.ingest.pdf import clean_text
 
 # Render resolution for recognition. Measured on 150 dpi scans (benchmarks/README.md, "OCR"):
@@ -85,10 +87,62 @@ def find_tessdata(languages: str = DEFAULT_LANGUAGES) -> Path:
     )
 
 
+def engine_name() -> str:
+    """Which Tesseract reads pages here: the system's library, or PyMuPDF's."""
+    return "libtesseract" if tesseract_lib.library() is not None else "pymupdf"
+
+
 def recognise_page(
     page: pymupdf.Page, tessdata: Path, languages: str = DEFAULT_LANGUAGES, dpi: int = OCR_DPI
 ) -> OcrPage:
-    """The text and words of `page` as Tesseract reads its picture."""
+    """The text and words of `page` as Tesseract reads its picture: the system's libtesseract
+    when there is one (twice as fast), else the one inside PyMuPDF."""
+    if tesseract_lib.library() is not None:
+        return _with_library(page, tessdata, languages, dpi)
+    return _with_pymupdf(page, tessdata, languages, dpi)
+
+
+def _with_library(page: pymupdf.Page, tessdata: Path, languages: str, dpi: int) -> OcrPage:
+    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+    found = tesseract_lib.read_words(pix, tessdata, languages)
+    # Pixels of the rendered (rotated) page back to the page's own points.
+    matrix = pymupdf.Matrix(72.0 / dpi, 72.0 / dpi) * page.derotation_matrix
+    words: list[Word] = []
+    paragraphs: dict[tuple[int, int], dict[int, list[str]]] = {}
+    for n, word in enumerate(found):
+        rect = pymupdf.Rect(word.left, word.top, word.left + word.width, word.top + word.height)
+        rect = rect * matrix
+        line = word.paragraph * 1000 + word.line  # unique within its block, as MuPDF's are
+        box = (round(rect.x0, 1), round(rect.y0, 1), round(rect.x1, 1), round(rect.y1, 1))
+        words.append((*box, word.text, word.block, line, n))
+        paragraphs.setdefault((word.block, word.paragraph), {}).setdefault(line, []).append(
+            word.text
+        )
+    text = "\n".join(_join_lines(list(lines.values())) for lines in paragraphs.values())
+    return OcrPage(clean_text(text), words)
+
+
+def _join_lines(lines: list[list[str]]) -> str:
+    """A paragraph's lines, a word hyphenated across a line end joined again (as MuPDF's
+    TEXT_DEHYPHENATE does for text layers, so both read alike)."""
+    out: list[list[str]] = []
+    for line in lines:
+        previous = out[-1] if out else None
+        if (
+            previous
+            and previous[-1].endswith("-")
+            and len(previous[-1]) > 1
+            and line[0][:1].islower()
+        ):
+            previous[-1] = previous[-1][:-1] + line[0]
+            line = line[1:]
+            if not line:
+                continue
+        out.append(list(line))
+    return "\n".join(" ".join(line) for line in out)
+
+
+def _with_pymupdf(page: pymupdf.Page, tessdata: Path, languages: str, dpi: int) -> OcrPage:
     # RGB: MuPDF's OCR writer returns no text at all for a greyscale pixmap (measured).
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, alpha=False)
     data = pix.pdfocr_tobytes(compress=False, language=languages, tessdata=str(tessdata))
