@@ -10,6 +10,7 @@ since pages are already spread over processes.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import ctypes.util
 import os
@@ -81,6 +82,10 @@ def library() -> ctypes.CDLL | None:
     if _library is False:
         _library = None
         if os.environ.get(ENGINE_ENV, "").lower() != "pymupdf":
+            # Debian builds it with OpenMP, whose threads spin between pages and triple the CPU
+            # time while reading no faster; pages run in parallel processes instead. Read by
+            # libgomp when it loads, so set before the library is.
+            os.environ.setdefault("OMP_THREAD_LIMIT", "1")
             found = ctypes.util.find_library("tesseract")
             for name in (*_NAMES, *([found] if found else [])):
                 try:
@@ -103,3 +108,14 @@ def read_words(pix: pymupdf.Pixmap, tessdata: Path, languages: str) -> list[TsvW
             _api = None
         _api = _Api(lib, tessdata, languages)
     return _api.words(pix)
+
+
+@atexit.register
+def _end() -> None:
+    """Free the API at exit: Tesseract otherwise reports its cached models as leaks."""
+    global _api
+    lib = _library or None
+    if _api is not None and lib is not None:
+        lib.TessBaseAPIDelete.argtypes = [ctypes.c_void_p]
+        lib.TessBaseAPIDelete(_api.handle)
+        _api = None
