@@ -92,8 +92,8 @@ def pages_to_read(doc: pymupdf.Document, texts: list[str], mode: str) -> list[in
                 scanned = picture_share(page) >= PICTURE_SHARE
             if scanned:
                 chosen.append(index)
-        except RuntimeError:
-            continue  # a damaged page: reading reports it already
+        except Exception:  # MuPDF's error classes for a damaged page: reading reports it
+            continue
     return chosen
 
 
