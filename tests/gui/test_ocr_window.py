@@ -97,3 +97,22 @@ def test_the_ocr_setting_is_in_settings_and_saves_without_reloading_the_model(
         qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     assert load_settings(data_dir).ocr == "never"
     dialog.close()
+
+
+def test_cancel_while_the_indexing_process_reads_a_scan(qtbot, make_window, tmp_path):
+    from PySide6.QtCore import Qt
+
+    window = make_window(wait_ready=False)
+    pages = [f"Page {n}. " + NOTICE[0] * 5 for n in range(10)]
+    scan = make_scanned_pdf(tmp_path / "long-scan.pdf", pages)
+    card = window.library_panel.indexing
+
+    with qtbot.waitSignal(window.indexing_finished, timeout=INDEX_MS) as finished:
+        window.index_paths([str(scan)])
+        qtbot.waitUntil(lambda: "(scanned)" in card.detail.text(), timeout=INDEX_MS)
+        qtbot.mouseClick(card.cancel_button, Qt.MouseButton.LeftButton)
+
+    assert finished.args[0].cancelled
+    assert window.library_panel.records() == []  # nothing half-written
+    typed = make_pdf(tmp_path / "typed.pdf", ["A typed note about the lift."])
+    assert index_and_wait(qtbot, window, [typed]).indexed == 1
