@@ -155,6 +155,19 @@ def test_pages_to_read_picks_pictures_without_text_only(tmp_path):
         assert ocr_pages.pages_to_read(doc, texts, "never") == []
 
 
+def test_an_inline_picture_is_a_scan_too(tmp_path):
+    """Fax software draws its page as an inline image, which get_images() does not list."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((10, 10), " ")  # gives the page a contents stream to replace
+    drawing = b"q 500 0 0 700 40 60 cm BI /W 2 /H 2 /CS /G /BPC 8 ID \x00\xff\xff\x00 EI Q"
+    doc.update_stream(page.get_contents()[0], drawing)
+    assert page.get_images() == []
+    assert ocr_pages.pages_to_read(doc, [""], "auto") == [0]
+
+
 def test_the_worker_stops_when_asked(tmp_path):
     scan = make_scanned_pdf(tmp_path / "letter.pdf", [LETTER])
     import pymupdf

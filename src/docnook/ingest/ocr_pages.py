@@ -29,6 +29,7 @@ MIN_LETTERS = 3
 # A page mostly covered by pictures and with little text (a scan with a stamped line or a
 # scanner's own note) is read too; its OCR replaces the text layer only when it reads more.
 PICTURE_SHARE = 0.5
+MIN_PICTURE_SHARE = 0.05  # of the page a picture must cover for an empty page to be read
 FEW_LETTERS = 100
 POLL_S = 0.1
 _MAX_WORKERS = 8
@@ -86,10 +87,10 @@ def pages_to_read(doc: pymupdf.Document, texts: list[str], mode: str) -> list[in
             continue
         try:
             page = doc.load_page(index)
-            if count < MIN_LETTERS:
-                scanned = bool(page.get_images())  # a blank page has nothing to read
-            else:
-                scanned = picture_share(page) >= PICTURE_SHARE
+            # Pictures as the page draws them: inline ones too, which get_images() misses
+            # and fax software writes. A blank page, or one with only a small logo, is skipped.
+            share = picture_share(page)
+            scanned = share >= MIN_PICTURE_SHARE if count < MIN_LETTERS else share >= PICTURE_SHARE
             if scanned:
                 chosen.append(index)
         except Exception:  # MuPDF's error classes for a damaged page: reading reports it
