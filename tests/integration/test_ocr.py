@@ -211,3 +211,32 @@ def test_both_tesseracts_read_a_scan_with_boxes(tmp_path, library, monkeypatch, 
     words = library.ocr_words(record.id, 1) or []
     boiler = [w for w in words if w[4].lower() == "boiler"]
     assert boiler and 56 <= boiler[0][0] < boiler[0][2] < 540  # inside the text's margins
+
+
+def test_a_reading_process_that_dies_leaves_its_pages_unread_and_indexing_goes_on(
+    tmp_path, library
+):
+    """A crash inside Tesseract (a hostile page) kills its process; the document is indexed
+    with what was read, and nothing hangs."""
+    import os
+    import signal
+
+    pages = [f"Page {n}. " + LETTER * 4 for n in range(8)]
+    scan = make_scanned_pdf(tmp_path / "long.pdf", pages)
+    typed = make_pdf(tmp_path / "typed.pdf", ["A typed page about the garden."])
+    killed: list[int] = []
+
+    def progress(p) -> None:
+        if p.note and not killed and (workers := multiprocessing.active_children()):
+            killed.append(workers[0].pid)
+            os.kill(workers[0].pid, signal.SIGKILL)
+
+    report = library.index([scan, typed], progress=progress)
+
+    assert killed
+    by_name = {o.path.rsplit("/", 1)[-1]: o for o in report.outcomes}
+    assert by_name["typed.pdf"].action == "indexed"
+    scan_outcome = by_name["long.pdf"]
+    assert scan_outcome.action in ("indexed", "no-text")
+    assert "OCR stopped" in (scan_outcome.reason or "")
+    assert check_index(library.store.path).problems == []

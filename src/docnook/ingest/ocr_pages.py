@@ -153,6 +153,10 @@ def worker_count(wanted: int = 0) -> int:
     return max(1, min(_MAX_WORKERS, cores))
 
 
+class _WorkerDied(Exception):
+    """A process of the pool ended in the middle of the document."""
+
+
 class PageReader:
     """Reads the scanned pages of documents for one indexing job; `close()` ends its pool.
 
@@ -169,13 +173,14 @@ class PageReader:
         self.should_stop = should_stop
         self.on_page = on_page
         self._pool: Any = None
+        self._workers: list[Any] = []
 
     @property
     def mode(self) -> str:
         return self.options.mode
 
     def close(self) -> None:
-        pool, self._pool = self._pool, None
+        pool, self._pool, self._workers = self._pool, None, []
         if pool is not None:
             pool.terminate()
             pool.join()
@@ -185,6 +190,9 @@ class PageReader:
             context = multiprocessing.get_context("spawn")  # never fork a Qt process
             with _children_allowed():
                 self._pool = context.Pool(worker_count(self.options.workers), _init_worker)
+            # Its processes, to notice one dying: the Pool would start another and leave that
+            # page's result pending forever (a crash inside Tesseract on a hostile page).
+            self._workers = list(self._pool._pool)
         return self._pool
 
     def read(
@@ -209,8 +217,15 @@ class PageReader:
         pending = self._ensure_pool().imap_unordered(_read_page, jobs)
         if self.on_page is not None:
             self.on_page(str(path), 0, len(jobs))
+        waiting = set(chosen)
         for done in range(1, len(jobs) + 1):
-            index, page, _error = self._next(pending)
+            try:
+                index, page, _error = self._next(pending)
+            except _WorkerDied:
+                result.problem = "OCR stopped: the process reading these pages ended."
+                result.unread += [i + 1 for i in waiting if letters(texts[i]) < MIN_LETTERS]
+                break
+            waiting.discard(index)
             if page is not None and self._better(page.text, texts[index]):
                 texts[index] = page.text
                 result.words[index + 1] = page.words
@@ -236,7 +251,9 @@ class PageReader:
             try:
                 return pending.next(timeout=POLL_S)
             except multiprocessing.TimeoutError:
-                continue
+                if any(worker.exitcode is not None for worker in self._workers):
+                    self.close()
+                    raise _WorkerDied() from None
 
 
 def scanned_note(result: OcrResult, page_count: int) -> str | None:
