@@ -180,7 +180,7 @@ OPTIONS: tuple[Option, ...] = (
         "auto",
         "Read scanned pages (OCR)",
         "Recognise the text of scanned pages while indexing: auto reads the pages that have no "
-        "text of their own, always reads every page, never reads none.",
+        "text of their own, always reads every page, never leaves them unread.",
         section="Documents",
         reload=False,
         choices=("auto", "always", "never"),
