@@ -331,8 +331,10 @@ class Library:
             item.error = f"DocNook could not read this PDF ({type(exc).__name__})."
             return item
         item.title, item.author = text.title, text.author
-        if text.ocr is not None and not text.ocr.problem:
-            item.ocr_words = text.ocr.words  # OCR ran: a scan it found nothing in is not redone
+        if text.ocr is not None and (text.ocr.words or not text.ocr.problem):
+            # OCR ran: a scan it found nothing in is not read again; one it could not read
+            # (no language data) keeps ocr_pages NULL, so it is read once the data is there.
+            item.ocr_words = text.ocr.words
         notes = [pdf.damage_note(text.damaged_pages, text.page_count)]
         notes.append(scanned_note(text.ocr, text.page_count) if text.ocr else None)
         item.error = " ".join(n for n in notes if n) or None
