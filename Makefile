@@ -1,5 +1,6 @@
 # The two commands of the README, and the ones behind them.
-.PHONY: setup setup-test run test test-fast lint bench-indexing bench-generation bench-answers bench-library bench-sentiment package package-smoke
+.PHONY: setup setup-test run test test-fast lint bench-indexing bench-generation bench-answers \
+	bench-library bench-sentiment bench-ocr package package-smoke
 
 setup:
 	./scripts/setup.sh
@@ -43,6 +44,12 @@ bench-library: setup
 # 72 hand-labelled passages (benchmarks/sentiment/): raw against calibrated, accuracy, macro-F1.
 bench-sentiment: setup
 	.venv/bin/python benchmarks/bench_sentiment.py --json benchmarks/data/sentiment-results.json
+
+# Scans of R manual pages (150 dpi, noise, JPEG) read by OCR through the indexing: CER, word
+# recall, pages/s and CPU s/page, search recall against the originals (benchmarks/README.md).
+bench-ocr: setup
+	./scripts/fetch_r_manuals.sh
+	.venv/bin/python benchmarks/bench_ocr.py --json benchmarks/data/ocr-results.json
 
 # Installers (packaging/README.md): the .deb and tarball into dist/, then the smoke test that
 # installs the .deb into a fresh root and starts it headless. Not part of `make test` or CI.

@@ -82,6 +82,25 @@ elif [ -n "$desktop_install" ]; then
   echo "  $desktop_install"
 fi
 
+# OCR of scanned pages: Tesseract's language data (English, German, French, and the
+# Latin-script model for the other European languages), and Debian's libtesseract, twice as
+# fast as the Tesseract compiled into PyMuPDF (which DocNook uses where the library is missing).
+tessdata=()
+ldconfig -p 2>/dev/null | grep -q 'libtesseract\.so\.5 ' || tessdata+=(libtesseract5)
+for lang in eng deu fra; do
+  ls /usr/share/tesseract-ocr/*/tessdata/$lang.traineddata >/dev/null 2>&1 || tessdata+=("tesseract-ocr-$lang")
+done
+ls /usr/share/tesseract-ocr/*/tessdata/Latin.traineddata >/dev/null 2>&1 || tessdata+=(tesseract-ocr-script-latn)
+if [ ${#tessdata[@]} -gt 0 ] && [ "$as_root" = 1 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: installing Tesseract's language data for OCR (${tessdata[*]})"
+  apt_update || true
+  apt-get install -y -qq --no-install-recommends "${tessdata[@]}" >/dev/null ||
+    echo "setup: that failed; scanned pages stay unread until it is done"
+elif [ ${#tessdata[@]} -gt 0 ]; then
+  echo "setup: scanned pages need Tesseract's language data; install it with:"
+  echo "  sudo apt-get install ${tessdata[*]}"
+fi
+
 if [ "$WITH_TEST_TOOLS" = 1 ]; then
   tools=()
   command -v Xvfb >/dev/null 2>&1 || tools+=(xvfb)

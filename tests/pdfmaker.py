@@ -69,3 +69,20 @@ def make_image_only_pdf(path: Path, pages: int = 2) -> Path:
     doc.save(path)
     doc.close()
     return path
+
+
+def make_scanned_pdf(
+    path: Path, pages: Sequence[str], dpi: int = 150, fontsize: float = 12
+) -> Path:
+    """A scan of real text: each page typeset as `make_pdf` would, rendered to a greyscale
+    picture at `dpi` and put on an otherwise empty page, so no text layer is left."""
+    typeset = path.with_name(path.stem + ".typeset.pdf")
+    make_pdf(typeset, pages, fontsize=fontsize)
+    with pymupdf.open(typeset) as source, pymupdf.open() as scan:
+        for page in source:
+            pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+            new = scan.new_page(width=page.rect.width, height=page.rect.height)
+            new.insert_image(new.rect, pixmap=pix)
+        scan.save(path)
+    typeset.unlink()
+    return path

@@ -93,6 +93,9 @@ install -m 0644 "$MODELS/manifest.json" "$STAGE/usr/share/doc/docnook/models.jso
 chmod -R u+rwX,go+rX,go-w "$STAGE"
 installed_kb=$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)
 depends=$("$VENV/bin/python" packaging/linux/deb_depends.py "$APP")
+# OCR of scanned pages: Debian's libtesseract (loaded with ctypes, so deb_depends cannot see
+# it; twice as fast as the Tesseract inside PyMuPDF, which stays the fallback) and its data.
+depends="$depends, libtesseract5, tesseract-ocr-eng"
 say "Depends: $depends"
 sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@INSTALLED_KB@/$installed_kb/" \
   -e "s/@DEPENDS@/$depends/" packaging/linux/deb/control >"$STAGE/DEBIAN/control"

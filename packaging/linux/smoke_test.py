@@ -294,6 +294,20 @@ def main(argv: list[str] | None = None) -> int:
             f"{seconds:.1f} s" if indexed else done.stderr[-1500:],
         )
 
+        # A scanned page (a picture, no text layer) is read by OCR, offline, with the bundle's
+        # own Tesseract data; in a library of its own so the questions below are unchanged.
+        scan = Path(__file__).resolve().parent / "smoke-scan.pdf"
+        ocr_data = work / "data-ocr"
+        done, seconds = app.run("docnook", "index", str(scan), "--json", data=ocr_data)
+        report["ocr_index_s"] = round(seconds, 2)
+        listed, _ = app.run("docnook", "docs", "--json", data=ocr_data)
+        docs = json.loads(listed.stdout) if listed.returncode == 0 else []
+        checks.check(
+            bool(docs) and docs[0].get("status") == "indexed" and docs[0].get("ocr_pages") == 1,
+            "docnook index (a scanned page, read by OCR)",
+            f"{seconds:.1f} s" if docs else (done.stderr + listed.stderr)[-1500:],
+        )
+
         done, seconds = app.run("docnook", "ask", QUESTION, "--json", data=data)
         answer = json.loads(done.stdout) if done.returncode == 0 else {}
         report["ask_s"] = round(seconds, 2)

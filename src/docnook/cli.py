@@ -31,7 +31,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     bar = out.ProgressBar()
     try:
         with out.open_library(args) as library:
-            report = library.index(args.paths, progress=bar, cancel=cancel, password=args.password)
+            report = library.index(
+                args.paths, progress=bar, cancel=cancel, password=args.password, ocr=args.ocr
+            )
     finally:
         bar.close()
         signal.signal(signal.SIGINT, previous)
@@ -54,7 +56,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
     print(f"{'ID':>4}  {'TITLE':<40}  {'PAGES':>5}  {'STATUS':<14}  PATH")
     for r in records:
         title = r.title if len(r.title) <= 40 else r.title[:39] + "…"
-        print(f"{r.id:>4}  {title:<40}  {r.pages:>5}  {r.status:<14}  {r.path}")
+        status = f"{r.status} (OCR)" if r.ocr_pages else r.status
+        print(f"{r.id:>4}  {title:<40}  {r.pages:>5}  {status:<14}  {r.path}")
         if r.error:
             print(f"{'':>4}  {r.error}")
     return 0
@@ -182,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", parents=[common], help="index PDF files and folders (recursive)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="PDF files or folders")
     p.add_argument("--password", help="password for encrypted PDFs in this batch")
+    p.add_argument(
+        "--ocr",
+        choices=("auto", "always", "never"),
+        help="read scanned pages: auto (pages without text), always (every page, and files "
+        "indexed before), never; default: the `ocr` setting (auto)",
+    )
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("docs", parents=[common], help="list the documents in the library")

@@ -36,12 +36,14 @@ class ProgressBar:
         eta = p.eta_seconds
         eta_text = f"ETA {duration(eta)}" if eta is not None and not finished else ""
         name = Path(p.current).name if p.current else ""
+        if getattr(p, "note", None):
+            name = f"{name[:30]}: {p.note}"
         line = (
             f"[{'#' * filled}{'.' * (self.width - filled)}] {int(p.pages_done)}/{p.pages_total} "
-            f"pages  {p.files_done}/{p.files_total} files  {eta_text}  {name[:40]}"
+            f"pages  {p.files_done}/{p.files_total} files  {eta_text}  {name[:72]}"
         )
         if self.tty:
-            self.stream.write("\r" + line.ljust(110)[:110])
+            self.stream.write("\r" + line.ljust(120)[:120])
         else:
             self.stream.write(line.rstrip() + "\n")
         self.stream.flush()

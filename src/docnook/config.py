@@ -45,6 +45,7 @@ class Option:
     maximum: int | None = None
     reload: bool = True  # changing it reloads the language model
     keywords: tuple[str, ...] = ()  # words accepted besides numbers (n_gpu_layers: "auto")
+    choices: tuple[str, ...] = ()  # the only words a text option takes (ocr: auto, always, never)
 
     def validate(self, value: Any) -> Any:
         """`value` if it is acceptable for this option, else InputError with a sentence."""
@@ -65,7 +66,9 @@ class Option:
         if self.type is str:
             if not isinstance(value, str) or not value.strip():
                 raise InputError(f"{self.name} must be a non-empty text.")
-            return value.strip()
+            if self.choices and value.strip().lower() not in self.choices:
+                raise InputError(f"{self.name} must be one of {', '.join(self.choices)}.")
+            return value.strip().lower() if self.choices else value.strip()
         raise TypeError(f"unsupported option type {self.type!r}")
 
     def _number_words(self) -> str:
@@ -171,6 +174,27 @@ OPTIONS: tuple[Option, ...] = (
         "Keep the model in RAM so the system never swaps it out.",
         section="Performance",
     ),
+    Option(
+        "ocr",
+        str,
+        "auto",
+        "Read scanned pages (OCR)",
+        "Recognise the text of scanned pages while indexing: auto reads the pages that have no "
+        "text of their own, always reads every page, never leaves them unread.",
+        section="Documents",
+        reload=False,
+        choices=("auto", "always", "never"),
+    ),
+    Option(
+        "ocr_languages",
+        str,
+        "eng",
+        "OCR languages",
+        "Tesseract's codes of the languages scanned pages are in, joined by '+' (eng+deu); each "
+        "needs its language data (Debian: tesseract-ocr-deu, ...).",
+        section="Documents",
+        reload=False,
+    ),
 )
 
 _BY_NAME = {option.name: option for option in OPTIONS}
@@ -196,6 +220,8 @@ class Settings:
     flash_attn: bool = _BY_NAME["flash_attn"].default
     use_mmap: bool = _BY_NAME["use_mmap"].default
     use_mlock: bool = _BY_NAME["use_mlock"].default
+    ocr: str = _BY_NAME["ocr"].default
+    ocr_languages: str = _BY_NAME["ocr_languages"].default
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):

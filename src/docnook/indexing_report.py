@@ -18,6 +18,7 @@ class IndexProgress:
     pages_total: int
     current: str | None
     elapsed: float
+    note: str | None = None  # what is happening to `current` ("Reading page 3 of 9 (scanned)")
 
     @property
     def eta_seconds(self) -> float | None:

@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docnook import paths
+from docnook import config, paths
 from docnook.errors import Cancelled, InputError
 from docnook.hashing import sha256_file
+from docnook.index import ocr_store
 from docnook.index import search as search_module
 from docnook.index.embedder import MAX_TOKENS, Embedder, shared_embedder
 from docnook.index.store import DocumentRecord, Store
@@ -27,6 +28,7 @@ from docnook.indexing_report import FileOutcome, IndexProgress, IndexReport
 from docnook.ingest import formats, pdf
 from docnook.ingest.chunker import Chunk, chunk_pages, with_headings
 from docnook.ingest.layout import strip_running_lines
+from docnook.ingest.ocr_pages import OcrOptions, PageReader, scanned_note, worth_reading_again
 from docnook.ingest.suffixes import DOCUMENT_SUFFIXES
 from docnook.jobs import CancelToken, ProgressCallback, no_progress
 
@@ -35,6 +37,7 @@ __all__ = ["FileOutcome", "IndexProgress", "IndexReport", "Library", "find_pdfs"
 OVERLAP_TOKENS = 40
 log = logging.getLogger(__name__)
 _READ_AHEAD = 2  # prepared documents waiting for the embedder: bounds memory on big batches
+_OCR_SHARE = 0.8  # of a scanned document's progress that is OCR (the rest is embedding)
 
 
 @dataclass
@@ -53,6 +56,8 @@ class _Prepared:
     pages: list[str] = field(default_factory=list)
     page_count: int = 0
     chunks: list[Chunk] = field(default_factory=list)
+    ocr_words: dict[int, list] | None = None  # 1-based page -> OCR words; None: OCR not tried
+    reread: bool = False  # read again although unchanged (OCR asked for)
 
 
 def find_pdfs(targets: Iterable[str | Path]) -> list[Path]:
@@ -148,6 +153,10 @@ class Library:
     def page_texts(self, document_id: int, first: int, last: int) -> list[tuple[int, str]]:
         return self.store.page_range_texts(document_id, first, last)
 
+    def ocr_words(self, document_id: int, page: int) -> list[tuple] | None:
+        """The words OCR read on a scanned page, with their boxes; None for other pages."""
+        return ocr_store.page_words(self.store, document_id, page)
+
     def chunk_texts(self, document_id: int) -> list[str]:
         return self.store.document_chunk_texts(document_id)
 
@@ -159,51 +168,74 @@ class Library:
         progress: ProgressCallback = no_progress,
         cancel: CancelToken | None = None,
         password: str | None = None,
+        ocr: str | None = None,
     ) -> IndexReport:
         """Index the PDFs under `targets`. Each document is committed whole; on cancel, those
-        finished stay and the report says the job was cancelled."""
+        finished stay and the report says the job was cancelled. `ocr` (auto, always, never;
+        None: the setting) says which pages are read by OCR; "always" reads unchanged files
+        again too."""
         cancel = cancel or CancelToken()
+        settings = config.load_settings(self.data_dir)
+        mode = config.option("ocr").validate(ocr or settings.ocr)
+        reading: list[tuple[str, int, int]] = []  # the OCR reader's latest (path, done, total)
         started = time.monotonic()
         files = find_pdfs(targets)
         report = IndexReport()
-        page_totals = {str(f): self._pages_to_do(f, password) for f in files}
+        page_totals = {str(f): self._pages_to_do(f, password, mode) for f in files}
         pages_total = sum(page_totals.values())
         pages_done = 0.0
 
-        def emit(files_done: int, current: str | None, pages: float) -> None:
+        def emit(
+            files_done: int, current: str | None, pages: float, note: str | None = None
+        ) -> None:
+            elapsed = time.monotonic() - started
             progress(
-                IndexProgress(
-                    files_done,
-                    len(files),
-                    pages,
-                    pages_total,
-                    current,
-                    time.monotonic() - started,
-                )
+                IndexProgress(files_done, len(files), pages, pages_total, current, elapsed, note)
             )
 
         emit(0, str(files[0]), 0)
         prepared_queue: queue.Queue[_Prepared | BaseException | None] = queue.Queue(_READ_AHEAD)
         stop = threading.Event()
+        ocr_reader = PageReader(
+            OcrOptions(mode, settings.ocr_languages),
+            lambda: stop.is_set() or cancel.cancelled,
+            lambda path, done, total: reading.append((path, done, total)),
+        )
         reader = threading.Thread(
             target=self._read_files,
-            args=(files, password, prepared_queue, stop),
+            args=(files, password, prepared_queue, stop, ocr_reader),
             name="docnook-reader",
             daemon=True,
         )
         reader.start()
         try:
             for done_files in range(len(files)):
-                item = prepared_queue.get()
+                while True:  # OCR can take minutes: say which page, and heed cancel meanwhile
+                    cancel.raise_if_cancelled()
+                    with contextlib.suppress(queue.Empty):
+                        item = prepared_queue.get(timeout=0.1)
+                        break
+                    if reading:
+                        path, done, total = reading[-1]
+                        share = _OCR_SHARE * done / max(total, 1) * page_totals.get(path, 0)
+                        note = f"Reading page {min(done + 1, total)} of {total} (scanned)"
+                        emit(done_files, path, pages_done + share, note)
+                        reading.clear()
                 if isinstance(item, BaseException):
                     raise item
                 assert item is not None
                 cancel.raise_if_cancelled()
+                pages = page_totals.get(item.path, 0)
+                share = _OCR_SHARE if item.ocr_words else 0.0
                 outcome = self._store_prepared(
                     item,
                     cancel,
                     self._chunk_progress(
-                        emit, done_files, item.path, pages_done, page_totals.get(item.path, 0)
+                        emit,
+                        done_files,
+                        item.path,
+                        pages_done + share * pages,
+                        pages - share * pages,
                     ),
                 )
                 report.outcomes.append(outcome)
@@ -235,13 +267,14 @@ class Library:
 
         return on_chunks
 
-    def _pages_to_do(self, path: Path, password: str | None) -> int:
+    def _pages_to_do(self, path: Path, password: str | None, ocr: str) -> int:
         record = self.store.document_by_path(str(path))
         try:
             stat = path.stat()
         except OSError:
             return 0
-        if record and record.size == stat.st_size and record.mtime_ns == stat.st_mtime_ns:
+        unchanged = record and record.size == stat.st_size and record.mtime_ns == stat.st_mtime_ns
+        if unchanged and not worth_reading_again(record.status, record.ocr_pages, ocr):
             return 0
         return formats.page_count(path, password)
 
@@ -251,14 +284,15 @@ class Library:
         password: str | None,
         out: queue.Queue,
         stop: threading.Event,
+        ocr: PageReader,
     ) -> None:
-        """The reader thread: hash, decide, read and chunk each file, in order."""
+        """The reader thread: hash, decide, read (OCR too) and chunk each file, in order."""
         try:
             with Store(self.store.path) as store:
                 for path in files:
                     if stop.is_set():
                         return
-                    item = self._prepare(store, path, password)
+                    item = self._prepare(store, path, password, ocr)
                     while not stop.is_set():
                         try:
                             out.put(item, timeout=0.1)
@@ -267,8 +301,12 @@ class Library:
                             continue
         except BaseException as exc:  # handed to the indexing thread, which raises it
             out.put(exc)
+        finally:
+            ocr.close()
 
-    def _prepare(self, store: Store, path: Path, password: str | None) -> _Prepared:
+    def _prepare(
+        self, store: Store, path: Path, password: str | None, ocr: PageReader
+    ) -> _Prepared:
         key = str(path)
         try:
             stat = path.stat()
@@ -278,11 +316,12 @@ class Library:
             item.error = f"The file cannot be read: {exc.strerror or exc}."
             return item
         item = _Prepared(key, sha, stat.st_size, stat.st_mtime_ns)
-        item.skip = self._unchanged_or_moved(store, item, password)
+        item.skip = self._unchanged_or_moved(store, item, password, ocr.mode)
         if item.skip is not None:
             return item
+        item.reread = ocr.mode == "always"
         try:
-            text = formats.read_document(path, password)
+            text = formats.read_document(path, password, ocr)
         except pdf.PdfProblem as problem:
             item.status, item.error = problem.status, problem.message
             return item
@@ -292,7 +331,13 @@ class Library:
             item.error = f"DocNook could not read this PDF ({type(exc).__name__})."
             return item
         item.title, item.author = text.title, text.author
-        item.error = pdf.damage_note(text.damaged_pages, text.page_count)
+        if text.ocr is not None and (text.ocr.words or not text.ocr.problem):
+            # OCR ran: a scan it found nothing in is not read again; one it could not read
+            # (no language data) keeps ocr_pages NULL, so it is read once the data is there.
+            item.ocr_words = text.ocr.words
+        notes = [pdf.damage_note(text.damaged_pages, text.page_count)]
+        notes.append(scanned_note(text.ocr, text.page_count) if text.ocr else None)
+        item.error = " ".join(n for n in notes if n) or None
         # Running headers and page numbers would join every page's first and last sentences.
         item.pages, item.page_count = strip_running_lines(text.pages), text.page_count
         item.chunks = with_headings(
@@ -303,13 +348,17 @@ class Library:
 
     @staticmethod
     def _unchanged_or_moved(
-        store: Store, item: _Prepared, password: str | None
+        store: Store, item: _Prepared, password: str | None, ocr: str
     ) -> FileOutcome | None:
         """An outcome when the bytes are already in the library, so nothing needs reading."""
+        if ocr == "always":
+            return None  # OCR asked for explicitly: read again
         by_path = store.document_by_path(item.path)
         if by_path and by_path.sha256 == item.sha256:
             if password and by_path.status == pdf.STATUS_NEEDS_PASSWORD:
                 return None  # a password now: read it this time
+            if worth_reading_again(by_path.status, by_path.ocr_pages, ocr):
+                return None  # a scan indexed before OCR (or without its data): read it now
             return FileOutcome(item.path, "unchanged", by_path.id, pages=by_path.pages)
         for same in store.documents_by_sha(item.sha256):
             if same.path == item.path:
@@ -346,6 +395,7 @@ class Library:
                 existing is not None
                 and existing.sha256 == item.sha256
                 and existing.status == item.status == pdf.STATUS_INDEXED
+                and not item.reread
             ):
                 # Another DocNook process indexed these very bytes since this one looked.
                 return FileOutcome(item.path, "unchanged", existing.id, pages=existing.pages)
@@ -375,6 +425,7 @@ class Library:
                     "status, error, path) VALUES (?,?,?,?,?,?,?,?,?)",
                     (*values, item.path),
                 ).lastrowid
+            ocr_store.write(conn, doc_id, item.ocr_words)
             if item.status == pdf.STATUS_INDEXED:
                 conn.executemany(
                     "INSERT INTO pages (document_id, page_no, text) VALUES (?,?,?)",

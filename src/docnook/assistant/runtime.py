@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 from docnook import paths
-from docnook.config import Settings, load_settings, save_settings
+from docnook.config import Settings, load_settings, option, save_settings
 from docnook.errors import InputError, ModelError
 from docnook.index.analyses import AnalysisKey
 from docnook.index.embedder import Embedder
@@ -50,7 +50,10 @@ class Runtime:
         """Load the model as `settings` say (on the engine's worker; this call waits), then
         save them. On failure raise ModelError: the previous model and settings stay."""
         with self._lock:
-            self.engine.load(self.spec(settings))
+            changed = self._settings.changed(settings)
+            # Settings of indexing (ocr) leave the model as it is: no reload for them.
+            if not changed or any(option(name).reload for name in changed):
+                self.engine.load(self.spec(settings))
             save_settings(self.data_dir, settings)
             self._settings = settings
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 RecordRole = Qt.ItemDataRole.UserRole + 1
 ProgressRole = Qt.ItemDataRole.UserRole + 2
 
+READ_BY_OCR = "Read by OCR"  # an indexed document with scanned pages OCR read
 STATUS_TEXT = {
     "indexed": "",
     "needs-password": "Needs a password",
@@ -221,6 +222,8 @@ class DocumentDelegate(QStyledItemDelegate):
             note_colour = colour
             if record.status == "indexed" and record.error:  # indexed without damaged pages
                 note, note_colour = "Some pages unreadable", theme.warning
+            elif record.status == "indexed" and record.ocr_pages:
+                note = READ_BY_OCR
             parts = []
             if record.pages:
                 parts.append(f"{record.pages} page" + ("s" if record.pages != 1 else ""))

@@ -104,6 +104,10 @@ def _serve(
     watched folder ("sync"); the last two return a `SyncReport`."""
     if kind == "index":
         return library.index(targets, progress=progress, cancel=token, password=password)
+    if kind == "ocr":  # the list's "Read again with OCR": every page, unchanged files too
+        return library.index(
+            targets, progress=progress, cancel=token, password=password, ocr="always"
+        )
     from docnook.folders import FolderService
 
     service = FolderService(library)

@@ -104,6 +104,8 @@ class IndexingCard(QFrame):
             self.bar.setRange(0, max(1, p.files_total))
             self.bar.setValue(p.files_done)
             detail = "Checking files…"
+        if p.note:  # "Reading page 3 of 9 (scanned)": OCR is slow, say where it is
+            detail = f"{p.note} · {detail}"
         if queued:
             detail += f" · {queued} more waiting"
         self.detail.setText(detail)
@@ -135,6 +137,7 @@ class LibraryPanel(QWidget):
     add_folder_requested = Signal()
     remove_requested = Signal(list)
     reindex_requested = Signal(list)
+    ocr_requested = Signal(list)  # read again, every page by OCR
     password_requested = Signal(int)
     reveal_requested = Signal(int)
 
@@ -307,6 +310,10 @@ class LibraryPanel(QWidget):
         reindex.setShortcut("F5")
         reindex.triggered.connect(lambda: self.reindex_requested.emit(ids))
         menu.addAction(reindex)
+        if any(r.path.lower().endswith(".pdf") for r in records):
+            menu.addAction(
+                icons.icon("refresh", theme.text), "Read again with OCR"
+            ).triggered.connect(lambda: self.ocr_requested.emit(ids))
         menu.addSeparator()
         remove = QAction(icons.icon("trash", theme.negative), "Remove from library", menu)
         remove.setShortcut("Del")

@@ -97,6 +97,7 @@ class MainWindow(WindowDrops, WatchedFolders, QMainWindow):
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.citations = CitationOpener(self.library_panel, self.reader, self.show_error)
+        self.reader.ocr_words = self.library.ocr_words  # marks passages on scanned pages
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("MainSplitter")
@@ -142,6 +143,7 @@ class MainWindow(WindowDrops, WatchedFolders, QMainWindow):
         lib.selection_changed.connect(self._selection_changed)
         lib.remove_requested.connect(self.remove)
         lib.reindex_requested.connect(self.reindex)
+        lib.ocr_requested.connect(lambda ids: self.reindex(ids, kind="ocr"))
         lib.password_requested.connect(self.ask_password)
         lib.reveal_requested.connect(self.reveal)
         lib.indexing.cancel_requested.connect(self.cancel_indexing)
@@ -344,10 +346,10 @@ class MainWindow(WindowDrops, WatchedFolders, QMainWindow):
     def indexing(self) -> bool:
         return self._index_worker is not None
 
-    def reindex(self, ids: list[int]) -> None:
+    def reindex(self, ids: list[int], kind: str = "index") -> None:
         records = [r for r in (self.library_panel.record(i) for i in ids) if r is not None]
         if records:
-            self.index_paths([r.path for r in records])
+            self.index_paths([r.path for r in records], kind=kind)
 
     # -- passwords ----------------------------------------------------------------------------
 

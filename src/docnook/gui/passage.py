@@ -50,10 +50,14 @@ def passage_rects(page: pymupdf.Page, passage: str) -> list[pymupdf.Rect]:
     return passage_marks(page, passage).passage
 
 
-def passage_marks(page: pymupdf.Page, passage: str, answer: str = "") -> PassageMarks:
-    """The passage's rectangles on `page`, and those of its sentences that `answer` used."""
-    # Ligatures spelled out, as indexing stores the text (ingest/pdf.py TEXT_FLAGS).
-    words = page.get_text("words", sort=True, flags=_WORD_FLAGS)
+def passage_marks(
+    page: pymupdf.Page, passage: str, answer: str = "", words: list[tuple] | None = None
+) -> PassageMarks:
+    """The passage's rectangles on `page`, and those of its sentences that `answer` used.
+    `words`: the page's words when they are not its text layer's (those OCR read)."""
+    if words is None:
+        # Ligatures spelled out, as indexing stores the text (ingest/pdf.py TEXT_FLAGS).
+        words = page.get_text("words", sort=True, flags=_WORD_FLAGS)
     marked = _marked_words(words, passage)
     if marked is None:
         return PassageMarks(_search_fallback(page, passage))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -100,6 +101,8 @@ class ReaderPane(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.document_id: int | None = None
         self.passwords: dict[str, str] = {}  # path -> password given this session
+        # (document id, page) -> the words OCR read on a scanned page, None for other pages
+        self.ocr_words: Callable[[int, int], list | None] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -280,7 +283,9 @@ class ReaderPane(QWidget):
             pdf_page = self.view.page(number)
             if pdf_page is None:
                 continue
-            marks = passage_marks(pdf_page, text, answer)
+            # A page read by OCR has no text of its own: its words are the ones OCR found.
+            words = self.ocr_words(record.id, number) if self.ocr_words else None
+            marks = passage_marks(pdf_page, text, answer, words)
             if marks:
                 passage[number], focus[number] = marks.passage, marks.focus
                 first = (marks.focus or marks.passage)[0]

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from docnook.config import OPTIONS, Option, Settings
 from docnook.errors import DocNookError
-from docnook.gui.settings_parts import GpuLayersEditor, model_details, model_label
+from docnook.gui.settings_parts import GpuLayersEditor, model_details, model_label, text_editor
 from docnook.gui.workers import CallWorker, Worker
 
 SECTION_TITLES = {"Model": "Language model", "Performance": "Performance"}
@@ -212,6 +212,8 @@ class SettingsDialog(QDialog):
                 spin.setSuffix(" tokens")
             spin.setFixedWidth(170)
             return _Editor(spin, spin.value, lambda v, s=spin: s.setValue(int(v)))
+        if option.type is str:
+            return _Editor(*text_editor(option))
         raise TypeError(f"no editor for option {option.name} of type {option.type}")
 
     def _model_editor(self, option: Option) -> _Editor:

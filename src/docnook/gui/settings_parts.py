@@ -9,8 +9,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QSlider,
     QWidget,
 )
@@ -132,3 +134,24 @@ class GpuLayersEditor(QWidget):
         else:
             text = f"{self.slider.value()} of {total} layers" if total else str(self.slider.value())
         self.value.setText(f"Auto: {text}" if self.auto.isChecked() else text)
+
+
+def text_editor(option: Option) -> tuple[QWidget, Any, Any]:
+    """A text option's widget, getter and setter: a list of its choices when it has some
+    (ocr: auto, always, never), else a line to type in (ocr_languages: eng+deu)."""
+    if option.choices:
+        combo = QComboBox()
+        combo.setToolTip(option.description)
+        for choice in option.choices:
+            combo.addItem(choice, choice)
+        combo.setFixedWidth(170)
+
+        def put_choice(value: Any) -> None:
+            index = combo.findData(str(value))
+            combo.setCurrentIndex(max(0, index))
+
+        return combo, lambda: str(combo.currentData()), put_choice
+    line = QLineEdit()
+    line.setToolTip(option.description)
+    line.setFixedWidth(170)
+    return line, lambda: line.text().strip() or str(option.default), lambda v: line.setText(str(v))

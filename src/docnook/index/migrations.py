@@ -185,6 +185,24 @@ def m006_cjk_pairs(conn: sqlite3.Connection) -> None:
     )
 
 
+def m007_ocr(conn: sqlite3.Connection) -> None:
+    """Scanned pages read by OCR: each document's count of them (NULL: indexed without OCR, so
+    a scan indexed before OCR existed is read when indexed again), and the words OCR found on
+    each such page with their boxes (JSON), so the reader marks a cited passage on the
+    picture of the page."""
+    conn.executescript(
+        """
+        ALTER TABLE documents ADD COLUMN ocr_pages INTEGER;
+        CREATE TABLE ocr_words (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            page_no INTEGER NOT NULL,
+            words TEXT NOT NULL,
+            PRIMARY KEY (document_id, page_no)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_library,
     m002_analyses,
@@ -192,5 +210,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m004_chunk_headings,
     m005_watched_folders,
     m006_cjk_pairs,
+    m007_ocr,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -52,6 +52,7 @@ class DocumentRecord:
     error: str | None
     added_at: str
     indexed_at: str
+    ocr_pages: int | None = None  # pages read by OCR; None: indexed without OCR
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +67,7 @@ class DocumentRecord:
             "sha256": self.sha256,
             "added_at": self.added_at,
             "indexed_at": self.indexed_at,
+            "ocr_pages": self.ocr_pages or 0,
         }
 
 
@@ -350,7 +352,8 @@ class ChunkRow:
 
 
 _DOC_COLUMNS = (
-    "id, path, sha256, title, author, pages, size, mtime_ns, status, error, added_at, indexed_at"
+    "id, path, sha256, title, author, pages, size, mtime_ns, status, error, added_at, indexed_at, "
+    "ocr_pages"
 )
 
 

@@ -11,12 +11,16 @@ reflowable document says that its page is one of the laid-out text.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pymupdf
 
 from docnook.ingest import pdf
 from docnook.ingest.pdf import STATUS_FAILED, STATUS_NO_TEXT, PdfProblem, PdfText, clean_text
 from docnook.ingest.suffixes import DOCUMENT_SUFFIXES, FIXED_LAYOUT_SUFFIXES
+
+if TYPE_CHECKING:
+    from docnook.ingest.ocr_pages import PageReader
 
 # A5 at 11 pt: a page of a book. Changing it changes every reflowable document's page
 # numbers, so old citations would point elsewhere: treat it like a migration.
@@ -103,10 +107,13 @@ def page_count(path: Path, password: str | None = None) -> int:
         return 0
 
 
-def read_document(path: Path, password: str | None = None) -> PdfText:
-    """Metadata and page texts of any supported file; failures are `PdfProblem`s."""
+def read_document(
+    path: Path, password: str | None = None, ocr: PageReader | None = None
+) -> PdfText:
+    """Metadata and page texts of any supported file; failures are `PdfProblem`s. `ocr`
+    reads the scanned pages of PDFs."""
     if is_pdf(path):
-        return pdf.read_pdf(path, password)
+        return pdf.read_pdf(path, password, ocr=ocr)
     kind = _KIND_NAMES.get(suffix(path), "file")
     try:
         if path.stat().st_size == 0:

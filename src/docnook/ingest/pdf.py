@@ -9,8 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pymupdf
+
+if TYPE_CHECKING:
+    from docnook.ingest.ocr_pages import OcrResult, PageReader
 
 # MuPDF reports repairs of damaged files on stderr; DocNook reports them through statuses.
 pymupdf.TOOLS.mupdf_display_errors(False)
@@ -52,6 +56,7 @@ class PdfText:
     page_count: int
     pages: list[str] = field(default_factory=list)
     damaged_pages: list[int] = field(default_factory=list)  # 1-based: pages that cannot be read
+    ocr: OcrResult | None = None  # what OCR read, when it was asked to
 
 
 def clean_text(text: str) -> str:
@@ -111,9 +116,12 @@ def _page_text(doc: pymupdf.Document, index: int) -> str | None:
         return None
 
 
-def read_pdf(path: Path, password: str | None = None, on_page=None) -> PdfText:
+def read_pdf(
+    path: Path, password: str | None = None, on_page=None, ocr: PageReader | None = None
+) -> PdfText:
     """Metadata and page texts of `path`; `on_page(n)` is called after each page is read.
-    Damaged pages read as empty and are listed in `damaged_pages`."""
+    Damaged pages read as empty and are listed in `damaged_pages`. With `ocr`, pages without
+    a usable text layer are read from their pictures (`ingest/ocr_pages.py`)."""
     doc = _open(path, password)
     try:
         title, author = _metadata(doc, path)
@@ -127,6 +135,8 @@ def read_pdf(path: Path, password: str | None = None, on_page=None) -> PdfText:
             result.pages.append(text or "")
             if on_page is not None:
                 on_page(number)
+        if ocr is not None:
+            result.ocr = ocr.read(path, password, doc, result.pages)
     except PdfProblem:
         raise
     except _MUPDF_ERRORS as exc:
@@ -140,11 +150,19 @@ def read_pdf(path: Path, password: str | None = None, on_page=None) -> PdfText:
         )
     letters = sum(sum(ch.isalnum() for ch in page) for page in result.pages)
     if letters < _MIN_LETTERS_PER_PAGE * readable:
-        raise PdfProblem(
-            STATUS_NO_TEXT,
-            "No text (scanned): the PDF has no text layer. Run OCR on it to make it searchable.",
-        )
+        raise PdfProblem(STATUS_NO_TEXT, _no_text_message(ocr, result.ocr))
     return result
+
+
+def _no_text_message(reader: PageReader | None, result: OcrResult | None) -> str:
+    if reader is None or reader.mode == "never":
+        return (
+            "No text (scanned): the PDF has no text layer, and OCR is off. Index it with "
+            "`--ocr auto` (or turn on OCR in Settings) to read its pages."
+        )
+    if result is not None and result.problem:
+        return f"No text (scanned): {result.problem}"
+    return "No text (scanned): OCR found no words on its pages."
 
 
 def damage_note(damaged_pages: list[int], page_count: int) -> str | None:
