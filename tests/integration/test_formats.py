@@ -109,7 +109,7 @@ def test_ask_cites_an_ebook_page_and_summary_and_sentiment_work_on_a_word_file(s
     assistant = Assistant(data, embedder)
     try:
         assistant.apply_settings(Settings(n_ctx=1024, n_threads=1))
-        answer = assistant.ask("Where did the cormorant colony hide in the storm of 1903?")
+        answer = assistant.ask("Where did the cormorant colony shelter in the storm of 1903?")
         assert answer.found
         cited = next(c for c in answer.citations if c.path.endswith("keeper.epub"))
         assert cited.label().endswith("of the laid-out text")
