@@ -23,7 +23,7 @@ from docnook.gui.engine_status import BUSY, GENERATING, EngineStatus
 from docnook.gui.model_controller import ModelController, default_assistant_factory
 from docnook.gui.sentiment_tab import SentimentTab
 from docnook.gui.settings_dialog import SettingsDialog
-from docnook.gui.summary_tab import SummaryTab
+from docnook.gui.summary_tab import SummaryTab, cached_summary
 from docnook.gui.task_controller import TaskController, TaskSpec
 from docnook.gui.theme import Theme
 from docnook.gui.workers import AskWorker, SentimentWorker, SummaryWorker, Worker, WorkerPool
@@ -101,11 +101,13 @@ class AssistantPanel(QWidget):
                 "summary",
                 GENERATING,
                 SummaryWorker,
-                lambda assistant, doc_id: assistant.cached_summary(doc_id),
+                cached_summary,
                 lambda result, _cached: self.summary_tab.show_summary(
                     result, self.models.model_name
                 ),
                 streams=True,
+                options=self.summary_tab.options,
+                item=self.summary_tab.take_progress,
             ),
             pool,
             self.status,
@@ -147,6 +149,8 @@ class AssistantPanel(QWidget):
             task.finished.connect(done)
             task.tab.copied.connect(self.info)
         self.sentiment_tab.page_clicked.connect(self._sentiment_page)
+        self.summary_tab.point_clicked.connect(self.citation_clicked)
+        self.summary_tab.options_changed.connect(self.summaries.reload)
 
     # -- the service --------------------------------------------------------------------------
 
