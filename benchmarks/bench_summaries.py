@@ -186,8 +186,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def report(data: dict[str, Any]) -> None:
     rows = data["results"]
     print(f"\nmodel load {data['model_load_s']} s (not counted)")
-    print("| length | documents | facts kept | invented (docs with any) | s/page short (<=6 p) "
-          "| s/page long (>=15 p) | 40-page doc s |")
+    print(
+        "| length | documents | facts kept | invented (docs with any) | s/page short (<=6 p) "
+        "| s/page long (>=15 p) | 40-page doc s |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for length in dict.fromkeys(r["length"] for r in rows):
         mine = [r for r in rows if r["length"] == length]

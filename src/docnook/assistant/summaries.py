@@ -5,8 +5,8 @@ One road, like answers: select, then phrase, then check.
 1. select: the document's own sentences are chosen as key points (`key_points.py`: coverage
    of its sections, centrality by the stored embeddings, facts favoured, no repeats); this
    takes well under a second and no model;
-2. phrase: a long point is shortened by the model, and the overview is written from the
-   points, streamed;
+2. phrase: a long point is shortened by a chat model (a base model copies it word for word,
+   so it is not asked), and the overview is written from the points, streamed;
 3. check: a shortened point is kept only where every number and name in it is on the pages
    it cites and it kept the sentence's own numbers and names (`summary_checks.py`); otherwise
    the source sentence stands. The overview streams through the same check and is dropped
@@ -215,9 +215,13 @@ def _load(library: Library, document_id: int, page_range: tuple[int, int] | None
 
 
 def _shortener(sentence: str) -> Callable[..., str]:
-    """An engine job: the model's shorter version of `sentence` (unchecked)."""
+    """An engine job: the model's shorter version of `sentence` (unchecked), or "" from a
+    base model: the bundled 270M one gives the sentence back word for word (benchmarks/
+    README.md, "Summaries"), so asking it only costs seconds a point."""
 
     def job(model: LoadedModel, emit: TokenCallback, cancel: CancelToken) -> str:
+        if not model.style.chat:
+            return ""
         prompt = summary_prompts.shorten_prompt(model.style, sentence)
         return model.stream(prompt, lambda _: None, cancel).text.strip()
 
