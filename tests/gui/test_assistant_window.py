@@ -192,7 +192,7 @@ def test_summary_and_sentiment_then_from_the_cache(qtbot, make_window, garden, t
     text = (tmp_path / "summary.md").read_text()
     assert exported.endswith(".md") and text.startswith("# Summary of Garden handbook")
     tab.copy()
-    assert QApplication.clipboard().text() == tab.text.strip()
+    assert QApplication.clipboard().text() == tab.copy_text()
 
     panel.show_tab(panel.TAB_SENTIMENT)
     with qtbot.waitSignal(panel.sentiment_finished, timeout=ANSWER_MS) as sentiment:

@@ -104,9 +104,11 @@ def candidates(
     page_starts: Sequence[int],
     chunks: Sequence[ChunkInfo],
     page_range: tuple[int, int] | None = None,
+    relaxed: bool = False,
 ) -> list[Candidate]:
     """Every sentence of the pages in `page_range` (all pages when None) that could be a key
-    point, scored, in document order."""
+    point, scored, in document order. `relaxed` takes any line of a few words, for a document
+    of notes or slides that has no prose sentence at all."""
     first, last = page_range or (1, len(pages))
     ordered = sorted(chunks, key=lambda c: c.char_start)
     starts = [c.char_start for c in ordered]
@@ -121,7 +123,7 @@ def candidates(
                 break
             start, end = _without_heading_lines(page, span, longest)
             text = " ".join(page[start:end].split())
-            if not _usable(text):
+            if not (_usable(text) or (relaxed and len(textrules.words(text)) >= 3)):
                 continue
             offset = page_starts[page_no - 1] + start if page_starts else start
             index = max(0, bisect.bisect_right(starts, offset) - 1) if ordered else -1

@@ -124,6 +124,8 @@ class Summaries:
             document = _load(library, document_id, page_range)
         found = key_points.candidates(
             document.pages, document.page_starts, document.chunks, page_range
+        ) or key_points.candidates(
+            document.pages, document.page_starts, document.chunks, page_range, relaxed=True
         )
         chosen = key_points.pick(found, length)
         if not chosen:
