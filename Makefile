@@ -1,5 +1,5 @@
 # The two commands of the README, and the ones behind them.
-.PHONY: setup setup-test run test test-fast lint bench-indexing bench-generation bench-answers bench-library package package-smoke
+.PHONY: setup setup-test run test test-fast lint bench-indexing bench-generation bench-answers bench-library bench-summaries package package-smoke
 
 setup:
 	./scripts/setup.sh
@@ -39,6 +39,12 @@ bench-answers: setup
 
 bench-library: setup
 	.venv/bin/python benchmarks/bench_library.py
+
+# Key facts kept and nothing invented, brief and detailed, on the labelled summary set
+# (benchmarks/summaries/); seconds per page for short and long documents.
+bench-summaries: setup
+	./scripts/fetch_summary_corpus.sh
+	.venv/bin/python benchmarks/bench_summaries.py --json benchmarks/data/summaries-results.json
 
 # Installers (packaging/README.md): the .deb and tarball into dist/, then the smoke test that
 # installs the .deb into a fresh root and starts it headless. Not part of `make test` or CI.

@@ -86,3 +86,38 @@ def test_clicking_a_key_point_opens_the_reader_at_its_page(qtbot, make_window, t
     tab.length_box.setCurrentIndex(0)
     qtbot.waitUntil(tab.has_result, timeout=10_000)
     assert tab.cached
+
+
+SECOND = [
+    "Ferry timetable 2025. The first ferry leaves Aston at 6:40 and the last returns at 22:15. "
+    "Tickets cost 4 euros for adults and bicycles travel free.",
+    "Winter service. From November to March the ferry runs every two hours, and the night "
+    "crossing on Fridays is cancelled.",
+]
+
+
+def test_selected_documents_are_summarised_side_by_side(qtbot, make_window, tmp_path):
+    orchard = make_pdf(tmp_path / "orchard.pdf", REPORT, title="Orchard report")
+    ferry = make_pdf(tmp_path / "ferry.pdf", SECOND, title="Ferry timetable")
+    window = make_window()
+    index_and_wait(qtbot, window, [orchard, ferry])
+    panel = window.assistant_panel
+    window.library_panel.list.selectAll()
+    tab = panel.summary_tab
+    assert tab.compare_button.isVisible() and tab.compare_button.text() == "Side by side (2)"
+
+    qtbot.mouseClick(tab.compare_button, Qt.MouseButton.LeftButton)
+    dialog = next(c for c in panel.children() if type(c).__name__ == "SummaryCompare")
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=ANSWER_MS)
+    assert dialog.status.text() == "All summaries ready."
+    columns = list(dialog.columns.values())
+    assert [c.record.title for c in columns] == ["Orchard report", "Ferry timetable"]
+    assert all(c.summary is not None and c.summary.points for c in columns)
+
+    ferry_column = columns[1]
+    point = ferry_column.summary.points[0]
+    where = anchor_point(ferry_column.view, "point:0")
+    qtbot.mouseClick(ferry_column.view.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert window.reader.document_id == ferry_column.record.id
+    assert window.reader.view.current_page == point.pages[0]
+    dialog.close()

@@ -9,19 +9,17 @@ summary.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtWidgets import QComboBox, QLineEdit, QTextBrowser, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QTextBrowser, QWidget
 
 from docnook.assistant.summaries import parse_page_range
 from docnook.errors import InputError
-from docnook.gui.citations import StoredCitation
+from docnook.gui.summary_view import point_citation, point_number, points_text, summary_html
 from docnook.gui.task_tab import TaskTab
-from docnook.gui.theme import Theme
 
 LENGTHS = (("Brief", "brief"), ("Detailed", "detailed"))
 
@@ -52,6 +50,7 @@ class SummaryTab(TaskTab):
 
     point_clicked = Signal(object)  # StoredCitation: the point's sentence on its page
     options_changed = Signal()  # length or pages: another saved summary may apply
+    compare_requested = Signal()  # the documents selected in the library, side by side
 
     def build_options(self) -> list[QWidget]:
         self.length_box = QComboBox()
@@ -64,7 +63,17 @@ class SummaryTab(TaskTab):
         self.pages_edit.setToolTip("Summarise only these pages, like 3-7")
         self.pages_edit.setMaximumWidth(90)
         self.pages_edit.editingFinished.connect(self.options_changed.emit)
-        return [self.length_box, self.pages_edit]
+        self.compare_button = QPushButton("Side by side")
+        self.compare_button.setToolTip(
+            "Summaries of the documents selected in the library, side by side"
+        )
+        self.compare_button.clicked.connect(self.compare_requested.emit)
+        self.set_selection_count(0)
+        return [self.length_box, self.pages_edit, self.compare_button]
+
+    def set_selection_count(self, count: int) -> None:
+        self.compare_button.setVisible(count >= 2)
+        self.compare_button.setText(f"Side by side ({count})")
 
     def build_result(self) -> QWidget:
         self.text = ""
@@ -135,60 +144,25 @@ class SummaryTab(TaskTab):
         self.model_name = model_name
         self._render()
         self.set_running(False)
-        scope = f" of pages {summary.page_range[0]}-{summary.page_range[1]}"
-        scope = scope if summary.page_range else ""
+        first_last = summary.page_range
+        scope = f" of pages {first_last[0]}-{first_last[1]}" if first_last else ""
         said = "Saved summary, shown instantly" if self.cached else "Written just now"
         self.status.setText(f"{said}{scope}. Click a page to see the point in the document.")
         self.status.setToolTip(f"Written by {model_name}" if model_name else "")
 
     def _render(self) -> None:
-        theme = Theme.current()
         bar = self.view.verticalScrollBar()
         keep = bar.value()
-        parts = []
-        if self.overview.strip():
-            parts.append(f"<p>{html.escape(self.overview.strip())}</p>")
-        elif self.points and not self.overview_done:
-            parts.append(f'<p style="color:{theme.muted};">Writing the overview…</p>')
-        if self.points:
-            parts.append('<p style="font-weight:600;">Key points</p><ul>')
-            for n, point in enumerate(self.points):
-                link = f'<a href="point:{n}">{html.escape(point.label())}</a>'
-                parts.append(
-                    f'<li style="margin-bottom:6px;">{html.escape(point.text)} '
-                    f'<span style="color:{theme.muted};">({link})</span></li>'
-                )
-            parts.append("</ul>")
-        self.view.setHtml("".join(parts))
+        self.view.setHtml(summary_html(self.overview, self.points, not self.overview_done))
         bar.setValue(keep)
 
     def _anchor(self, url: QUrl) -> None:
-        text = url.toString()
-        if not text.startswith("point:") or self.record is None:
-            return
-        n = int(text.split(":", 1)[1])
-        if 0 <= n < len(self.points):
-            self.point_clicked.emit(self.citation(n))
-
-    def citation(self, n: int) -> StoredCitation:
-        """Point `n` as a citation the reader opens: its pages, its sentence marked."""
-        point, record = self.points[n], self.record
-        assert record is not None
-        return StoredCitation(
-            n + 1,
-            record.id,
-            record.path,
-            record.title,
-            min(point.pages),
-            max(point.pages),
-            point.source,
-            point.source,
-        )
+        n = point_number(url.toString())
+        if n is not None and self.record is not None and 0 <= n < len(self.points):
+            self.point_clicked.emit(point_citation(self.record, self.points[n], n))
 
     def copy_text(self) -> str:
-        lines = [self.overview.strip(), ""] if self.overview.strip() else []
-        lines += [f"- {p.text} ({p.label()})" for p in self.points]
-        return "\n".join(lines).strip()
+        return points_text(self.overview, self.points)
 
     def export_text(self) -> str:
         title = self.record.title if self.record else "Document"
