@@ -103,6 +103,7 @@ def test_selected_documents_are_summarised_side_by_side(qtbot, make_window, tmp_
     index_and_wait(qtbot, window, [orchard, ferry])
     panel = window.assistant_panel
     window.library_panel.list.selectAll()
+    panel.show_tab(panel.TAB_SUMMARY)
     tab = panel.summary_tab
     assert tab.compare_button.isVisible() and tab.compare_button.text() == "Side by side (2)"
 
