@@ -187,28 +187,30 @@ def report(data: dict[str, Any]) -> None:
     rows = data["results"]
     print(f"\nmodel load {data['model_load_s']} s (not counted)")
     print(
-        "| length | documents | facts kept | invented (docs with any) | s/page short (<=6 p) "
-        "| s/page long (>=15 p) | 40-page doc s |"
+        "| length | documents | facts kept | invented (docs with any) | s/page short (<=8 p) "
+        "| s/page long (>=15 p) | 40-page doc: wall s (CPU s) | overviews kept |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for length in dict.fromkeys(r["length"] for r in rows):
         mine = [r for r in rows if r["length"] == length]
         facts = sum(r["facts"] for r in mine)
         kept = sum(r["kept"] for r in mine)
         made_up = sum(len(r["invented"]) for r in mine)
         with_any = sum(1 for r in mine if r["invented"])
-        short = [r for r in mine if r["pages"] <= 6]
+        short = [r for r in mine if r["pages"] <= 8]
         long = [r for r in mine if r["pages"] >= 15]
 
         def per_page(group: list[dict[str, Any]]) -> str:
             pages = sum(r["pages"] for r in group)
             return f"{sum(r['wall_s'] for r in group) / pages:.2f}" if pages else "-"
 
-        forty = [r for r in mine if r["pages"] == 40]
+        forty = next((r for r in mine if r["pages"] == 40), None)
+        timing = f"{forty['wall_s']} ({forty['cpu_s']})" if forty else "-"
+        overviews = sum(1 for r in mine if r.get("overview"))
         print(
             f"| {length} | {len(mine)} | {kept}/{facts} = {100 * kept / max(1, facts):.0f}% "
             f"| {made_up} ({with_any}) | {per_page(short)} | {per_page(long)} "
-            f"| {forty[0]['wall_s'] if forty else '-'} |"
+            f"| {timing} | {overviews} of {len(mine)} |"
         )
 
 
