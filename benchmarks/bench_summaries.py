@@ -21,6 +21,7 @@ summariser (BEFORE: PYTHONPATH=<a checkout of main>/src) and this one (AFTER). W
     make bench-summaries
     python benchmarks/bench_summaries.py --lengths brief detailed --json out.json
     python benchmarks/bench_summaries.py --only harbor-report,rail-review
+    python benchmarks/bench_summaries.py --rescore out.json   # score saved summaries again
 """
 
 from __future__ import annotations
@@ -81,8 +82,8 @@ def invented(summary: str, document: str) -> list[str]:
         before = summary[max(0, match.start() - 6) : match.start()]
         if _SENTENCE_START.search(before):
             continue
-        word = match.group(0).strip("'-").lower()
-        if len(word) > 1 and word not in doc_words:
+        parts = re.findall(r"\w+", match.group(0).lower())  # "MIME-info": "mime", "info"
+        if len(match.group(0)) > 1 and not all(part in doc_words for part in parts):
             found.append(match.group(0))
     return list(dict.fromkeys(found))
 
@@ -171,6 +172,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     "s_per_page": round(wall / max(1, record.pages), 3),
                     "load1": round(load, 2),
                     "points": len(getattr(summary, "points", []) or []),
+                    "overview": bool(getattr(summary, "overview", "")),
                     "summary": text,
                 }
                 results.append(row)
@@ -214,14 +216,32 @@ def report(data: dict[str, Any]) -> None:
         )
 
 
+def rescore(path: Path) -> dict[str, Any]:
+    """The summaries saved in a --json file, scored again with the rules above (no model)."""
+    from docnook.library import Library
+
+    data = json.loads(path.read_text())
+    facts = json.loads(FACTS.read_text())
+    with Library(INDEX) as library:
+        by_name = {Path(r.path).stem: r.id for r in library.documents()}
+        for row in data["results"]:
+            document = "\n\n".join(library.store.page_texts(by_name[row["document"]]))
+            wanted = facts[row["document"]]["facts"]
+            row["kept"] = sum(all(has_key(row["summary"], k) for k in f["keys"]) for f in wanted)
+            row["invented"] = invented(row["summary"], document)
+            row.setdefault("overview", not row["summary"].startswith("- "))
+    return data
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lengths", nargs="+", default=["brief", "detailed"])
     parser.add_argument("--only", help="comma-separated document names")
     parser.add_argument("--json", type=Path, help="write every summary and score here")
     parser.add_argument("--reindex", action="store_true")
+    parser.add_argument("--rescore", type=Path, help="score the summaries of a --json file again")
     args = parser.parse_args()
-    data = run(args)
+    data = rescore(args.rescore) if args.rescore else run(args)
     report(data)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

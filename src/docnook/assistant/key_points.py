@@ -175,9 +175,9 @@ def pick(found: Sequence[Candidate], length: str) -> list[Candidate]:
         # Detailed says all that brief says, then more from every section.
         chosen = pick(found, "brief")
         for group in ranked.values():
-            # A section gets a point per four candidate sentences (about a paragraph), one
-            # to three.
-            wanted = max(1, min(3, math.ceil(len(group) / 4)))
+            # A section gets a point per four candidate sentences (about a paragraph), two
+            # to three where it has them: detailed must say more than brief.
+            wanted = max(min(2, len(group)), min(3, math.ceil(len(group) / 4)))
             taken = 0
             for candidate in group:
                 if taken >= wanted:

@@ -30,7 +30,7 @@ from docnook.assistant import key_points, summary_checks
 from docnook.assistant.key_points import Candidate, ChunkInfo
 from docnook.assistant.results import Summary, SummaryPoint, TaskProgress, summary_text
 from docnook.assistant.runtime import Runtime, indexed_document
-from docnook.errors import InputError
+from docnook.errors import Cancelled, InputError
 from docnook.index.analyses import AnalysisKey, get_analysis, put_analysis
 from docnook.index.store import DocumentRecord
 from docnook.jobs import CancelToken
@@ -244,12 +244,40 @@ def _overview_writer(title: str, points: Sequence[str], pages_text: str) -> Call
             prompt = summary_prompts.overview_prompt(style, title, shown)
         if not shown:
             return ""
+        # Generation stops at the first fact the pages do not hold: nothing after it is shown.
+        stop = _EitherToken(cancel)
         stream = grounding.GroundedStream(pages_text, emit)
-        generation = model.stream(prompt, stream.feed, cancel)
+
+        def feed(piece: str) -> None:
+            stream.feed(piece)
+            if stream.failed is not None:
+                stop.cancel()
+
+        try:
+            generation = model.stream(prompt, feed, stop)
+        except Cancelled:
+            cancel.raise_if_cancelled()
+            generation = None
         stream.finish()
         text = stream.passed.strip()
-        if stream.failed is not None or generation.finish == "length":
+        if generation is None or generation.finish == "length":
             text = prompts.trim_to_sentence(text)
         return text if text.endswith((".", "!", "?")) else ""
 
     return job
+
+
+class _EitherToken(CancelToken):
+    """Cancelled by its own `cancel()` or by the job's token (a person's Stop)."""
+
+    def __init__(self, outer: CancelToken) -> None:
+        super().__init__()
+        self._outer = outer
+
+    @property
+    def cancelled(self) -> bool:
+        return super().cancelled or self._outer.cancelled
+
+    def raise_if_cancelled(self) -> None:
+        if self.cancelled:
+            raise Cancelled()
