@@ -135,8 +135,8 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         out.print_json(summary.as_json())
     elif shown["overview"]:
         print()
-        if not summary.overview:
-            print("(The overview did not hold up against the pages, so it is left out.)")
+    else:
+        print("\n(No overview: the model's did not hold up against the pages.)")
     return 0
 
 

@@ -6,16 +6,17 @@ One road, like answers: select, then phrase, then check.
    of its sections, centrality by the stored embeddings, facts favoured, no repeats); this
    takes well under a second and no model;
 2. phrase: a long point is shortened by a chat model (a base model copies it word for word,
-   so it is not asked), and the overview is written from the points, streamed;
+   so it is not asked), and the overview is written from the points;
 3. check: a shortened point is kept only where every number and name in it is on the pages
    it cites and it kept the sentence's own numbers and names (`summary_checks.py`); otherwise
-   the source sentence stands. The overview streams through the same check and is dropped
-   when it fails.
+   the source sentence stands. The overview's generation stops at its first unsupported fact,
+   and it is shown only once it passed every check (else dropped).
 
 So the model reads a few sentences, not the whole document, and nothing in a summary is
 absent from the pages it cites. Points reach `on_point` as each is final, before the
-overview's first token. Cached per document bytes, model, prompt version, length and page
-range (the last three in the key's `prompt_version`, so no schema change was needed).
+overview, which reaches `on_token` whole once checked. Cached per document bytes, model,
+prompt version, length and page range (the last three in the key's `prompt_version`, so no
+schema change was needed).
 """
 
 from __future__ import annotations
@@ -109,8 +110,8 @@ class Summaries:
         on_point: PointCallback | None = None,
     ) -> Summary:
         """Key points of the document (or of `page_range`, first and last page included) and
-        an overview. `on_point` gets each point as it is final, `on_token` the overview's
-        checked text as it streams, `progress` the steps."""
+        an overview. `on_point` gets each point as it is final, `on_token` the overview once
+        it passed its checks, `progress` the steps."""
         cancel = cancel or CancelToken()
         report = progress or (lambda _: None)
         check_length(length)
@@ -179,10 +180,14 @@ class Summaries:
         pages_text = "\n\n".join(document.pages[p - 1] for p in cited)
         points = [c.text for c in best]
         overview = self._rt.engine.run(
-            _overview_writer(document.record.title, points, pages_text), on_token, cancel
+            _overview_writer(document.record.title, points, pages_text), cancel=cancel
         )
         if not summary_checks.overview_ok(overview, "\n".join(points), pages_text):
             return ""
+        # Shown whole once it passed every check: a streamed overview that failed the last
+        # one would have been on screen, then gone.
+        if on_token is not None:
+            on_token(overview)
         return overview
 
 
@@ -231,8 +236,8 @@ def _shortener(sentence: str) -> Callable[..., str]:
 
 
 def _overview_writer(title: str, points: Sequence[str], pages_text: str) -> Callable[..., str]:
-    """An engine job: the overview, streamed to `emit` only while it stays grounded in
-    `pages_text`; returns the grounded text, ended at a sentence ("" when nothing fits)."""
+    """An engine job: the overview as long as it stays grounded in `pages_text`, ended at a
+    sentence ("" when nothing fits)."""
 
     def job(model: LoadedModel, emit: TokenCallback, cancel: CancelToken) -> str:
         style = model.style
@@ -246,7 +251,7 @@ def _overview_writer(title: str, points: Sequence[str], pages_text: str) -> Call
             return ""
         # Generation stops at the first fact the pages do not hold: nothing after it is shown.
         stop = _EitherToken(cancel)
-        stream = grounding.GroundedStream(pages_text, emit)
+        stream = grounding.GroundedStream(pages_text, lambda _: None)
 
         def feed(piece: str) -> None:
             stream.feed(piece)
