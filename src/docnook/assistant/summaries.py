@@ -120,6 +120,8 @@ class Summaries:
             report(TaskProgress(1, 1, "Summary from the cache."))
             for point in cached.points:
                 (on_point or (lambda _: None))(point)
+            if cached.overview and on_token is not None:
+                on_token(cached.overview)
             return cached
         with self._rt.library() as library:
             document = _load(library, document_id, page_range)
