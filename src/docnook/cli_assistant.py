@@ -117,6 +117,8 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         out.stream_to_stdout(text)
 
     with out.interruptible() as cancel, out.open_assistant(args) as assistant:
+        if args.section:
+            page_range = assistant.section_pages(doc_id, args.section)
         try:
             summary = assistant.summarize(
                 doc_id,
@@ -249,7 +251,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         default="brief",
         help="brief: about five points; detailed: points from every section",
     )
-    p.add_argument("--pages", metavar="FIRST-LAST", help="only these pages, e.g. 3-7")
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--pages", metavar="FIRST-LAST", help="only these pages, e.g. 3-7")
+    scope.add_argument(
+        "--section", metavar="NAME", help="only this numbered section, e.g. 3 or Finances"
+    )
     p.set_defaults(func=cmd_summarize)
 
     p = sub.add_parser(

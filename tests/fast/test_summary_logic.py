@@ -207,3 +207,14 @@ def test_a_chat_model_shortens_a_point_only_where_the_check_passes(
     assert by_page[1].text == "The board ordered a second ferry for 21 million euros from Tromsø."
     assert by_page[1].source.startswith("After a long and careful review")
     assert by_page[2].text == by_page[2].source, "a shorter point that lost a number stands"
+
+
+def test_a_section_is_summarised_as_its_pages(data_dir: Path, ids: dict[str, int]) -> None:
+    assistant, _ = assistant_with(data_dir, FakeModel(reply=OVERVIEW))
+    assert assistant.section_pages(ids["report"], "Finances") == (3, 3)
+    assert assistant.section_pages(ids["report"], "2") == (2, 2)
+    assert assistant.section_pages(ids["report"], "4 outlook") == (4, 4)
+    summary = assistant.summarize(ids["report"], page_range=(3, 3))
+    assert summary.points and {p.pages for p in summary.points} == {(3,)}
+    with pytest.raises(InputError, match=r"has no section “Harbour”\. Its sections: 1 Traffic"):
+        assistant.section_pages(ids["report"], "Harbour")

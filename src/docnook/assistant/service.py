@@ -120,6 +120,9 @@ class Assistant:
             document_id, on_token, progress, cancel, length, page_range, on_point
         )
 
+    def section_pages(self, document_id: int, section: str) -> tuple[int, int]:
+        return self.summaries.section_pages(document_id, section)
+
     def cached_sentiment(self, document_id: int) -> Sentiment | None:
         return self.sentiments.cached_sentiment(document_id)
 

@@ -21,6 +21,7 @@ schema change was needed).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -34,6 +35,8 @@ from docnook.assistant.runtime import Runtime, indexed_document
 from docnook.errors import Cancelled, InputError
 from docnook.index.analyses import AnalysisKey, get_analysis, put_analysis
 from docnook.index.store import DocumentRecord
+from docnook.ingest.chunker import join_pages
+from docnook.ingest.headings import find_headings
 from docnook.jobs import CancelToken
 from docnook.library import Library
 from docnook.llm import grounding, prompts, summary_prompts
@@ -83,6 +86,30 @@ class Summaries:
 
     def _version(self, length: str, page_range: tuple[int, int] | None) -> str:
         return f"{summary_prompts.SUMMARY_VERSION}:{length}:{scope_name(page_range)}"
+
+    def section_pages(self, document_id: int, section: str) -> tuple[int, int]:
+        """The pages of the document's numbered top-level section that `section` names ("3",
+        "Finances", "3 Finances"), as a page range to summarise; InputError when none does.
+        The page where the next section starts belongs to it too unless that section starts
+        at the top of the page."""
+        with self._rt.library() as library:
+            record = indexed_document(library, document_id)
+            pages = library.store.page_texts(record.id)
+        text, starts = join_pages(pages)
+        tops = [h for h in find_headings(text) if h.depth == 1]
+        wanted = " ".join(section.lower().split())
+        index = next((i for i, h in enumerate(tops) if _names_section(h.text, wanted)), None)
+        if index is None:
+            listed = "; ".join(h.text for h in tops[:8]) or "none: it numbers no sections"
+            raise InputError(f"{record.title} has no section “{section}”. Its sections: {listed}.")
+        first = bisect.bisect_right(starts, tops[index].offset)
+        last = len(pages)
+        if index + 1 < len(tops):
+            following = tops[index + 1].offset
+            last = bisect.bisect_right(starts, following)
+            if not text[starts[last - 1] : following].strip() and last > first:
+                last -= 1
+        return first, last
 
     def cached_summary(
         self, document_id: int, length: str = "brief", page_range: tuple[int, int] | None = None
@@ -191,6 +218,14 @@ class Summaries:
         if on_token is not None:
             on_token(overview)
         return overview
+
+
+def _names_section(heading: str, wanted: str) -> bool:
+    """Whether `wanted` names the section `heading` ("3 Finances"): by its number, its
+    title or both."""
+    heading = " ".join(heading.lower().split())
+    number, _, title = heading.partition(" ")
+    return wanted in (heading, number.rstrip("."), title) or (len(wanted) > 3 and wanted in heading)
 
 
 def _load(library: Library, document_id: int, page_range: tuple[int, int] | None) -> _Document:
