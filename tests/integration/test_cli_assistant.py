@@ -114,6 +114,8 @@ def test_sentiment_and_summarize_json(library, capsys, monkeypatch) -> None:
     assert code == 1 and "Pages 2-9 are not in Eldvik guide, which has 2 pages" in err
     code, _, err = run(capsys, monkeypatch, data, "summarize", str(doc_id), "--pages", "x")
     assert code == 1 and "is not a page range" in err
+    code, _, err = run(capsys, monkeypatch, data, "summarize", str(doc_id), "--section", "3")
+    assert code == 1 and "has no section “3”. Its sections: none: it numbers no sections" in err
 
 
 def test_models_and_settings(library, capsys, monkeypatch, tmp_path: Path) -> None:
