@@ -218,3 +218,9 @@ def test_a_section_is_summarised_as_its_pages(data_dir: Path, ids: dict[str, int
     assert summary.points and {p.pages for p in summary.points} == {(3,)}
     with pytest.raises(InputError, match=r"has no section “Harbour”\. Its sections: 1 Traffic"):
         assistant.section_pages(ids["report"], "Harbour")
+    # What a person types in the window's pages field: nothing, pages or a section.
+    assert assistant.scope_pages(ids["report"], " ") is None
+    assert assistant.scope_pages(ids["report"], "2-3") == (2, 3)
+    assert assistant.scope_pages(ids["report"], "Fleet") == (2, 2)
+    with pytest.raises(InputError, match="has no section “x”"):
+        assistant.scope_pages(ids["report"], "x")

@@ -123,6 +123,9 @@ class Assistant:
     def section_pages(self, document_id: int, section: str) -> tuple[int, int]:
         return self.summaries.section_pages(document_id, section)
 
+    def scope_pages(self, document_id: int, text: str) -> tuple[int, int] | None:
+        return self.summaries.scope_pages(document_id, text)
+
     def cached_sentiment(self, document_id: int) -> Sentiment | None:
         return self.sentiments.cached_sentiment(document_id)
 

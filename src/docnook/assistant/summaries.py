@@ -87,6 +87,16 @@ class Summaries:
     def _version(self, length: str, page_range: tuple[int, int] | None) -> str:
         return f"{summary_prompts.SUMMARY_VERSION}:{length}:{scope_name(page_range)}"
 
+    def scope_pages(self, document_id: int, text: str) -> tuple[int, int] | None:
+        """What a person typed as the part to summarise: nothing (the whole document), pages
+        ("3-7", "5") or a numbered section's number-less name ("Finances")."""
+        text = text.strip()
+        if not text:
+            return None
+        if all(ch.isdigit() or ch in "-– " for ch in text):
+            return parse_page_range(text)
+        return self.section_pages(document_id, text)
+
     def section_pages(self, document_id: int, section: str) -> tuple[int, int]:
         """The pages of the document's numbered top-level section that `section` names ("3",
         "Finances", "3 Finances"), as a page range to summarise; InputError when none does.

@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QTextBrowser, QWidget
 
-from docnook.assistant.summaries import parse_page_range
 from docnook.errors import InputError
 from docnook.gui.summary_view import point_citation, point_number, points_text, summary_html
 from docnook.gui.task_tab import TaskTab
@@ -29,13 +28,13 @@ class SummaryOptions:
     """The tab's choice, as the worker gets it: read on the GUI thread, never a widget."""
 
     length: str = "brief"
-    pages: str = ""  # "" for the whole document, else as typed ("3-7"): the service checks it
+    pages: str = ""  # "" for the whole document, else as typed ("3-7", "Finances")
 
 
 def cached_summary(assistant: Any, doc_id: int, options: SummaryOptions) -> Any:
-    """The saved summary for these options, or None (also when the pages are no range)."""
+    """The saved summary for these options, or None (also when the pages name no part)."""
     try:
-        page_range = parse_page_range(options.pages) if options.pages else None
+        page_range = assistant.scope_pages(doc_id, options.pages)
     except InputError:
         return None
     return assistant.cached_summary(doc_id, options.length, page_range)
@@ -60,7 +59,9 @@ class SummaryTab(TaskTab):
         self.length_box.currentIndexChanged.connect(lambda _: self.options_changed.emit())
         self.pages_edit = QLineEdit()
         self.pages_edit.setPlaceholderText("All pages")
-        self.pages_edit.setToolTip("Summarise only these pages, like 3-7")
+        self.pages_edit.setToolTip(
+            "Summarise only these pages (3-7) or one numbered section (3 Finances: Finances)"
+        )
         self.pages_edit.setMaximumWidth(90)
         self.pages_edit.editingFinished.connect(self.options_changed.emit)
         self.compare_button = QPushButton("Side by side")

@@ -346,7 +346,8 @@ class PointReady:
 class SummaryWorker(_Generating):
     """Summarises one document; progress is `TaskProgress`, `PointReady` for each key point
     and `Rate` while the overview streams. `options` is the tab's choice (a snapshot taken
-    on the GUI thread): `length` and `pages` ("" or "3-7", checked by the service)."""
+    on the GUI thread): `length` and `pages` ("", "3-7" or a section, checked by the
+    service)."""
 
     action = "the summary"
 
@@ -358,9 +359,7 @@ class SummaryWorker(_Generating):
         self.pages = getattr(options, "pages", "")
 
     def work(self) -> Any:
-        from docnook.assistant.summaries import parse_page_range
-
-        page_range = parse_page_range(self.pages) if self.pages else None
+        page_range = self.assistant.scope_pages(self.document_id, self.pages)
         return self.assistant.summarize(
             self.document_id,
             on_token=self.on_token,
