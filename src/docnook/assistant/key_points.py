@@ -23,7 +23,7 @@ import bisect
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -321,7 +321,3 @@ def _new(candidate: Candidate, chosen: Sequence[Candidate]) -> bool:
         if shared >= _DUPLICATE:
             return False
     return True
-
-
-def with_text(candidate: Candidate, text: str) -> Candidate:
-    return replace(candidate, text=text)
