@@ -1,5 +1,5 @@
 # The two commands of the README, and the ones behind them.
-.PHONY: setup setup-test run test test-fast lint bench-indexing bench-generation bench-answers bench-library bench-summaries package package-smoke
+.PHONY: setup setup-test run test test-fast lint bench-indexing bench-generation bench-answers bench-library bench-summaries bench-sentiment package package-smoke
 
 setup:
 	./scripts/setup.sh
@@ -45,6 +45,10 @@ bench-library: setup
 bench-summaries: setup
 	./scripts/fetch_summary_corpus.sh
 	.venv/bin/python benchmarks/bench_summaries.py --json benchmarks/data/summaries-results.json
+
+# 72 hand-labelled passages (benchmarks/sentiment/): raw against calibrated, accuracy, macro-F1.
+bench-sentiment: setup
+	.venv/bin/python benchmarks/bench_sentiment.py --json benchmarks/data/sentiment-results.json
 
 # Installers (packaging/README.md): the .deb and tarball into dist/, then the smoke test that
 # installs the .deb into a fresh root and starts it headless. Not part of `make test` or CI.

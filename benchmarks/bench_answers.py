@@ -390,7 +390,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         from docnook.assistant import Assistant
 
         with Assistant(data_dir) as assistant:
-            assistant.apply_settings(assistant.settings)  # load the model before the clock
+            if args.only == "quotes":
+                # The road up to the quote is the product's; only the model's phrasing is left
+                # out, so every answer is its quote (what a person sees if the check fails).
+                assistant.asking._phrase = lambda *_args, **_kwargs: None  # type: ignore[method-assign]
+            else:
+                assistant.apply_settings(assistant.settings)  # load the model before the clock
             settings = {k: str(v) for k, v in dataclasses.asdict(assistant.settings).items()}
             assistant.ask(WARM_UP)
             # Each row is also appended as it is scored, so a long run stopped early keeps them.
@@ -435,7 +440,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--questions", type=Path, default=answer_set.QUESTIONS)
-    parser.add_argument("--only", choices=["retrieval"], help="search metrics only, no model")
+    parser.add_argument(
+        "--only",
+        choices=["retrieval", "quotes"],
+        help="retrieval: search metrics only; quotes: the whole ask path up to the quote "
+        "(found or declined, the cited page, the quote as the answer), with no model",
+    )
     parser.add_argument("--ids", type=lambda s: [i for i in s.split(",") if i], default=None)
     parser.add_argument("--limit", type=int, default=None, help="the first N questions")
     parser.add_argument("--reindex", action="store_true", help="rebuild the cached index")

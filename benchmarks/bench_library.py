@@ -247,6 +247,11 @@ def worker_search(spec: dict) -> dict:
 
     for mode in ("hybrid", "bm25", "vector"):
         result[mode] = timed(lambda q, m=mode: library.search(q, k=5, mode=m), QUERIES)
+    # The first stage alone (hybrid, places, no sentence embedding): what a search costs
+    # before the second stage that asking adds (index/rerank.py).
+    result["hybrid_first_stage"] = timed(
+        lambda q: library.search(q, k=5, mode="hybrid", second_stage=False), QUERIES
+    )
     result["cjk_bm25"] = timed(lambda q: library.search(q, k=5, mode="bm25"), [CJK_QUERY])
     # Baselines: the bare work of each half, on the same data.
     embedder = library.embedder
@@ -407,7 +412,10 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"machine": machine(), "library": info}
     print("measuring search…", file=sys.stderr)
     search = in_subprocess("search", spec)
-    timings = ("hybrid", "bm25", "vector", "cjk_bm25", "baseline_dot", "baseline_fts")
+    timings = (
+        *("hybrid", "hybrid_first_stage", "bm25", "vector", "cjk_bm25"),
+        *("baseline_dot", "baseline_fts"),
+    )
     results["search"] = {
         name: _ms(value) if name in (*timings, "embed_query") else value
         for name, value in search.items()
@@ -457,6 +465,7 @@ def print_report(r: dict) -> None:
     print(f"{'':<26}{'p50 ms':>9}{'p95 ms':>9}")
     for name, label in [
         ("hybrid", "hybrid (the app)"),
+        ("hybrid_first_stage", "hybrid, first stage only"),
         ("bm25", "bm25 (the app)"),
         ("vector", "vector (the app)"),
         ("cjk_bm25", "CJK bm25 (the app)"),

@@ -143,9 +143,19 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 
 
 def cmd_sentiment(args: argparse.Namespace) -> int:
-    from docnook.errors import Cancelled
+    from docnook.errors import Cancelled, InputError
 
+    if args.all:
+        from docnook.cli_sentiment import library_sentiment
+
+        return library_sentiment(args)
+    if args.doc is None:
+        raise InputError("Name a document (ID or path), or use --all for the whole library.")
     (doc_id,) = out.document_ids(args, [args.doc])
+    if args.why is not None:
+        from docnook.cli_sentiment import explain_page
+
+        return explain_page(args, doc_id, args.why)
     line = out.TaskLine()
     with out.interruptible() as cancel, out.open_assistant(args) as assistant:
         try:
@@ -164,6 +174,8 @@ def cmd_sentiment(args: argparse.Namespace) -> int:
     print(f"{result.label}  ({scores(result.scores)})")
     for page in result.pages:
         print(f"  p. {page.page:<5} {page.label:<9} {scores(page.scores)}")
+        if page.reasons:  # the sentence that weighed most for the page's label
+            print(f"           “{page.reasons[0].text}”")
     return 0
 
 
@@ -261,7 +273,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "sentiment", parents=[common], help="a document's sentiment, overall and per page"
     )
-    p.add_argument("doc", metavar="ID|PATH")
+    p.add_argument("doc", nargs="?", metavar="ID|PATH")
+    p.add_argument("--all", action="store_true", help="every document in the library")
+    p.add_argument("--analyse", action="store_true", help="with --all: read those not read yet")
+    p.add_argument("--csv", action="store_true", help="with --all: print CSV")
+    p.add_argument("--why", type=int, metavar="PAGE", help="the sentences that weighed most")
     p.set_defaults(func=cmd_sentiment)
 
     p = sub.add_parser("models", parents=[common], help="list, add or choose language models")

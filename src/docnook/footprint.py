@@ -57,6 +57,7 @@ def _kinds(model_file: str | None) -> tuple[_Kind, ...]:
     index = paths.index_path(Path()).name
     models = paths.models_dir(Path()).name
     settings = paths.settings_path(Path()).name
+    calibration = paths.calibration_path(Path()).name
     model_members = (
         f"{models}/catalog.json",
         f"{models}/.catalog-*.json",  # llm/models.py writes through temporary files
@@ -88,6 +89,15 @@ def _kinds(model_file: str | None) -> tuple[_Kind, ...]:
             "data",
             settings,
             (settings, ".settings-*.json"),
+        ),
+        _Kind(
+            "calibration",
+            "Sentiment calibration",
+            "Each language model's leaning on text with no content, measured once so that "
+            "sentiment can be corrected for it. No text of your documents.",
+            "data",
+            calibration,
+            (calibration, ".calibration-*"),
         ),
         _Kind(
             "logs",

@@ -141,6 +141,10 @@ class Library:
             self.store, self.embedder.embed, query, k, document_ids, mode, second_stage
         )
 
+    def absent_words(self, words: list[str], document_ids: list[int] | None = None) -> list[str]:
+        """Those of `words` that no passage of the library (or of `document_ids`) holds."""
+        return self.store.absent_words(words, document_ids)
+
     def page_texts(self, document_id: int, first: int, last: int) -> list[tuple[int, str]]:
         return self.store.page_range_texts(document_id, first, last)
 

@@ -79,6 +79,11 @@ def settings_path(base: Path | None = None) -> Path:
     return (base or data_dir()) / "settings.json"
 
 
+def calibration_path(base: Path | None = None) -> Path:
+    """The sentiment calibration priors, one per model and prompt version."""
+    return (base or data_dir()) / "sentiment-calibration.json"
+
+
 def style_dir(base: Path | None = None) -> Path:
     """The window's style sheet images (style sheets take images from files only)."""
     return (base or cache_dir()) / "style"

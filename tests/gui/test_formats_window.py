@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from guihelpers import index_and_wait
 
+from docnook.gui.citations import StoredCitation
 from formatmaker import make_docx, make_epub, make_fb2
 
 pytestmark = pytest.mark.slow
@@ -47,8 +48,10 @@ def test_the_reader_opens_each_format_at_the_cited_page(qtbot, make_window, tmp_
         assert Path(hit.path).name == name
         if name in ("keeper.epub", "plan.docx", "notes.md", "list.txt"):
             assert hit.page > 1  # the filler fills the first laid-out pages
-        citation = {"document_id": hit.document_id, "page": hit.page, "text": hit.text}
-        marks = window.open_citation(citation)
+        citation = StoredCitation.from_stored(
+            {"document_id": hit.document_id, "path": hit.path, "page": hit.page, "text": hit.text}
+        )
+        marks = window.citations.open_citation(citation)
         view = window.reader.view
         assert view.path == hit.path
         assert view.current_page == hit.page, name

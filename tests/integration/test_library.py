@@ -172,7 +172,7 @@ def test_missing_path_and_empty_folder_are_clear_errors(tmp_path, library):
     with pytest.raises(InputError, match="No such file"):
         library.index([tmp_path / "nope.pdf"])
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InputError, match="No PDF files"):
+    with pytest.raises(InputError, match="No documents found"):
         library.index([tmp_path / "empty"])
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from docnook.assistant.chats import ChatContext
-from docnook.assistant.evidence import assess, coverage, key_terms, quote_span
+from docnook.assistant.evidence import assess, coverage, key_terms, key_words, quote_span
 from docnook.index.rerank import ScoredSentence
 from docnook.index.search import SearchHit
 
@@ -43,15 +43,22 @@ def test_quote_takes_the_lead_in_and_the_sentence_it_points_back_to() -> None:
     assert quote.startswith("The digits option")
 
 
-def test_support_needs_both_a_close_sentence_and_the_question_key_terms() -> None:
+def test_support_needs_a_close_sentence_and_no_key_word_missing_from_the_library() -> None:
     hit = _hit({"It defaults to 7 significant digits.": 0.8})
     found = assess("What is the default number of digits printed?", [hit])
     assert found is not None and found.supported
-    missing = assess("What is the default width of the console?", [hit])
-    assert missing is not None and not missing.supported
+    # The library never mentions Parquet: a close sentence about reading files is no answer.
+    missing = assess("How do I read a Parquet file?", [hit], absent=["parquet"])
+    assert missing is not None and not missing.supported and missing.absent == ("parquet",)
     weak = assess("What is the default number of digits printed?", [_hit({})])
     assert weak is not None and not weak.supported
     assert assess("anything", []) is None
+
+
+def test_key_words_are_what_a_question_is_about() -> None:
+    assert key_words("How many trees does cforest grow by default?") == ["trees", "cforest", "grow"]
+    # Short words tell nothing by their absence, unless written as an acronym.
+    assert key_words("I've ran it on the GPU, why is R slow?") == ["gpu", "slow"]
 
 
 def test_key_terms_leave_out_the_words_that_frame_a_question() -> None:

@@ -116,16 +116,10 @@ def test_sentiment_prompt_ends_before_the_label() -> None:
     assert count(prompts.sentiment_prompt(base_style(1024), long).text) < 1024
 
 
-def test_normalise_and_calibrate() -> None:
+def test_normalise() -> None:
     p = prompts.normalise({"positive": -1.0, "neutral": -3.0, "negative": -1.0})
     assert sum(p.values()) == pytest.approx(1.0)
     assert p["positive"] == pytest.approx(p["negative"])
-    calibrated = prompts.calibrate(
-        {"positive": 0.5, "neutral": 0.2, "negative": 0.3},
-        {"positive": 0.5, "neutral": 0.1, "negative": 0.4},
-    )
-    assert sum(calibrated.values()) == pytest.approx(1.0)
-    assert max(calibrated, key=calibrated.get) == "neutral"
 
 
 def test_trim_to_sentence() -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docnook.assistant.chats import ChatContext, Chats
-from docnook.assistant.evidence import Evidence, assess
+from docnook.assistant.evidence import Evidence, assess, key_words
 from docnook.assistant.runtime import Runtime, indexed_document
 from docnook.errors import Cancelled, InputError
 from docnook.index.search import SearchHit
@@ -156,7 +156,8 @@ class Asking:
             # A follow-up is searched, and judged, with the question it follows.
             query = context.query_for(question)
             hits = library.search(query, k=SEARCH_K, document_ids=ids)
-        evidence = assess(query, hits)
+            absent = library.absent_words(key_words(query), ids) if hits else []
+        evidence = assess(query, hits, absent)
         self.last_evidence = evidence
         turn = self._chats.begin(chat_id, question, ids) if keep else None
         said: list[str] = []
@@ -192,7 +193,7 @@ class Asking:
                 Citation.from_hit(n, hit, *_hit_quote(hit))
                 for n, hit in enumerate(hits[:CLOSEST_SHOWN], 1)
             ]
-            return Answer(NOT_FOUND, False, closest)
+            return Answer(_not_found(evidence.absent), False, closest)
         citation = Citation.from_hit(1, evidence.hit, evidence.quote, evidence.page)
         if on_quote is not None:
             on_quote(citation)
@@ -249,6 +250,14 @@ class _StopWhen(CancelToken):
     def raise_if_cancelled(self) -> None:
         if self.cancelled:
             raise Cancelled()
+
+
+def _not_found(absent: tuple[str, ...]) -> str:
+    """ "The documents don't say", naming what they never mention when that is the reason."""
+    if not absent:
+        return NOT_FOUND
+    named = " or ".join(f"“{word}”" for word in absent[:3])
+    return f"Your documents don't mention {named}. The closest passages are listed below."
 
 
 def _hit_quote(hit: SearchHit) -> tuple[str, int]:

@@ -86,13 +86,65 @@ def summary_text(overview: str, points: tuple[SummaryPoint, ...] | list[SummaryP
 
 
 @dataclass(frozen=True)
+class SentenceWeight:
+    """A sentence of a page and how much it weighed for the page's label."""
+
+    text: str
+    start: int  # character span in the page's text
+    end: int
+    scores: dict[str, float]  # the sentence's own calibrated distribution
+    weight: float  # its share of the page times its probability of the page's label
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "scores": rounded(self.scores),
+            "weight": round(self.weight, 4),
+        }
+
+    def stored(self) -> dict[str, Any]:
+        return {**self.as_json(), "scores": dict(self.scores), "weight": self.weight}
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> SentenceWeight:
+        return cls(
+            str(data["text"]),
+            int(data["start"]),
+            int(data["end"]),
+            {k: float(v) for k, v in data["scores"].items()},
+            float(data["weight"]),
+        )
+
+
+@dataclass(frozen=True)
 class PageSentiment:
     page: int
     label: str
     scores: dict[str, float]
+    reasons: tuple[SentenceWeight, ...] = ()  # the sentences that weighed most, largest first
 
     def as_json(self) -> dict[str, Any]:
-        return {"page": self.page, "label": self.label, "scores": rounded(self.scores)}
+        return {
+            "page": self.page,
+            "label": self.label,
+            "scores": rounded(self.scores),
+            "reasons": [r.as_json() for r in self.reasons],
+        }
+
+    def stored(self) -> dict[str, Any]:
+        return {
+            "page": self.page,
+            "label": self.label,
+            "scores": self.scores,
+            "reasons": [r.stored() for r in self.reasons],
+        }
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> PageSentiment:
+        reasons = tuple(SentenceWeight.from_stored(r) for r in data.get("reasons", ()))
+        return cls(int(data["page"]), str(data["label"]), dict(data["scores"]), reasons)
 
 
 @dataclass(frozen=True)
@@ -113,13 +165,17 @@ class Sentiment:
         return {
             "label": self.label,
             "scores": self.scores,
-            "pages": [{"page": p.page, "label": p.label, "scores": p.scores} for p in self.pages],
+            "pages": [p.stored() for p in self.pages],
         }
 
     @classmethod
     def from_stored(cls, data: dict[str, Any]) -> Sentiment:
-        pages = [PageSentiment(p["page"], p["label"], dict(p["scores"])) for p in data["pages"]]
+        pages = [PageSentiment.from_stored(p) for p in data["pages"]]
         return cls(data["label"], dict(data["scores"]), pages, cached=True)
+
+    def extreme_page(self, label: str) -> PageSentiment | None:
+        """The page with the highest probability of `label` (the first of equals)."""
+        return max(self.pages, key=lambda p: p.scores[label], default=None)
 
 
 def rounded(scores: dict[str, float]) -> dict[str, float]:

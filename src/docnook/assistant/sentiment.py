@@ -1,18 +1,23 @@
-"""Sentiment per page and per document, from the model's own label probabilities."""
+"""Sentiment per page and per document, from the model's own label probabilities, calibrated
+and explained (how: `sentiment_scoring`); and the library's sentiment, document by document."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
+from docnook.assistant.calibration_cache import CalibrationCache
 from docnook.assistant.results import PageSentiment, Sentiment, TaskProgress, top_label
 from docnook.assistant.runtime import Runtime, indexed_document
-from docnook.errors import InputError
+from docnook.assistant.sentiment_library import DocumentTone, LibraryTone
+from docnook.assistant.sentiment_scoring import page_scorer, prior_job, reasons, sentence_scorer
+from docnook.errors import Cancelled, DocNookError, InputError
 from docnook.index.analyses import AnalysisKey, get_analysis, put_analysis
 from docnook.jobs import CancelToken
-from docnook.llm import prompts
-from docnook.llm.engine import LoadedModel
+from docnook.llm import calibration, prompts
+from docnook.llm.engine import LoadSpec
 
-TokenCallback = Callable[[str], None]
+ProgressCallback = Callable[[TaskProgress], None]
 
 
 class SentimentReader:
@@ -20,6 +25,7 @@ class SentimentReader:
 
     def __init__(self, runtime: Runtime) -> None:
         self._rt = runtime
+        self._calibration = CalibrationCache(runtime.data_dir)
 
     def cached_sentiment(self, document_id: int) -> Sentiment | None:
         version = prompts.SENTIMENT_VERSION
@@ -28,20 +34,26 @@ class SentimentReader:
             return None
         with self._rt.library() as library:
             data = get_analysis(library.store, key)
-        try:
-            return Sentiment.from_stored(data) if data else None
-        except (KeyError, TypeError, ValueError):
-            return None
+        return _from_stored(data)
+
+    def prior(self, spec: LoadSpec, cancel: CancelToken | None = None) -> dict[str, float]:
+        """The model's bias for the sentiment prompt, measured on content-free inputs once per
+        model file and prompt version, then kept."""
+        version = prompts.SENTIMENT_VERSION
+        prior = self._calibration.get(spec.sha256, version)
+        if prior is None:
+            prior = self._rt.engine.run(prior_job, cancel=cancel or CancelToken())
+            self._calibration.put(spec.sha256, version, prior)
+        return prior
 
     def sentiment(
         self,
         document_id: int,
-        progress: Callable[[TaskProgress], None] | None = None,
+        progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> Sentiment:
-        """Sentiment per page and for the document, from the model's own probabilities for
-        the three label words; the document's is the pages' average weighted by their length.
-        Cached like summaries."""
+        """Sentiment per page and for the document; the document's is the pages' average
+        weighted by their length. Cached like summaries."""
         cancel = cancel or CancelToken()
         report = progress or (lambda _: None)
         cached = self.cached_sentiment(document_id)
@@ -55,55 +67,96 @@ class SentimentReader:
         if not pages:
             raise InputError(f"{record.title} has no text to read.")
         spec = self._rt.ensure_model()
+        prior = self.prior(spec, cancel)
         results: list[PageSentiment] = []
         weights: list[int] = []
         report(TaskProgress(0, len(pages), f"Reading {len(pages)} page(s)."))
         for i, (page_no, text) in enumerate(pages, 1):
-            scores, weight = self._rt.engine.run(_page_scorer(text), cancel=cancel)
+            scores, weight = self._rt.engine.run(page_scorer(text, prior), cancel=cancel)
             results.append(PageSentiment(page_no, top_label(scores), scores))
             weights.append(weight)
             report(TaskProgress(i, len(pages), f"Page {page_no}: {top_label(scores)}."))
-        total = sum(weights) or 1
-        overall = {
-            label: sum(p.scores[label] * w for p, w in zip(results, weights, strict=True)) / total
-            for label in prompts.LABELS
-        }
+        overall = calibration.weighted_mean([p.scores for p in results], weights)
         result = Sentiment(top_label(overall), overall, results)
         key = AnalysisKey("sentiment", record.sha256, spec.sha256, prompts.SENTIMENT_VERSION)
         with self._rt.library() as library:
             put_analysis(library.store, key, result.stored())
         return result
 
+    def explain_page(
+        self, document_id: int, page_no: int, cancel: CancelToken | None = None
+    ) -> PageSentiment:
+        """Page `page_no` of a document already read, with the sentences that weighed most for
+        its label (`sentiment_scoring`); scored on first request, then kept with the reading."""
+        cancel = cancel or CancelToken()
+        sentiment = self.cached_sentiment(document_id)
+        if sentiment is None:
+            raise InputError("Read the document's tone first; then each page can be explained.")
+        index = next((i for i, p in enumerate(sentiment.pages) if p.page == page_no), None)
+        if index is None:
+            raise InputError(f"Page {page_no} has no sentiment reading (it has no text).")
+        page = sentiment.pages[index]
+        if page.reasons:
+            return page
+        with self._rt.library() as library:
+            record = indexed_document(library, document_id)
+            text = library.store.page_text(record.id, page_no) or ""
+        spec = self._rt.ensure_model()
+        scored = self._rt.engine.run(sentence_scorer(text, self.prior(spec, cancel)), cancel=cancel)
+        explained = replace(page, reasons=reasons(text, scored, page.label))
+        pages = [*sentiment.pages[:index], explained, *sentiment.pages[index + 1 :]]
+        key = AnalysisKey("sentiment", record.sha256, spec.sha256, prompts.SENTIMENT_VERSION)
+        with self._rt.library() as library:
+            put_analysis(library.store, key, replace(sentiment, pages=pages).stored())
+        return explained
 
-def _page_scorer(text: str) -> Callable[..., tuple[dict[str, float], int]]:
-    """An engine job: the calibrated label distribution of one page (its pieces, if it is
-    long, averaged by length) and the page's length in tokens."""
+    # -- the library --------------------------------------------------------------------------
 
-    def job(
-        model: LoadedModel, emit: TokenCallback, cancel: CancelToken
-    ) -> tuple[dict[str, float], int]:
-        style = model.style
-        variants = prompts.label_variants(style)
+    def library_tone(self) -> LibraryTone:
+        """Every document with its saved sentiment by the current model, or none yet. Reads
+        the cache only: nothing here runs the model."""
+        sha = self._rt.catalog.known_sha256(self._rt.settings.model)
+        rows = []
+        with self._rt.library() as library:
+            for record in library.documents():
+                sentiment = None
+                if sha is not None and record.status == "indexed":
+                    key = AnalysisKey("sentiment", record.sha256, sha, prompts.SENTIMENT_VERSION)
+                    sentiment = _from_stored(get_analysis(library.store, key))
+                rows.append(DocumentTone.of(record, sentiment))
+        return LibraryTone(rows)
 
-        def probabilities(piece: str) -> dict[str, float]:
-            prompt = prompts.sentiment_prompt(style, piece)
-            return prompts.normalise(model.label_logprobs(prompt, variants, cancel))
-
-        key = f"sentiment-prior:{prompts.SENTIMENT_VERSION}"
-        if key not in model.memo:
-            free = [probabilities(t) for t in prompts.CONTENT_FREE]
-            model.memo[key] = {k: sum(p[k] for p in free) / len(free) for k in prompts.LABELS}
-        prior = model.memo[key]
-        pieces = prompts.split_to_budget(text, prompts.sentiment_window(style), style.count)
-        sums = dict.fromkeys(prompts.LABELS, 0.0)
-        total = 0
-        for piece in pieces:
+    def analyse_library(
+        self,
+        document_ids: list[int] | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> LibraryTone:
+        """Read the sentiment of `document_ids` (default: every indexed document without one),
+        one document after another; progress counts documents. A document that fails is
+        skipped with its reason in the result; cancel keeps the ones finished."""
+        cancel = cancel or CancelToken()
+        report = progress or (lambda _: None)
+        todo = document_ids
+        if todo is None:
+            todo = [row.document_id for row in self.library_tone().rows if row.can_analyse]
+        failures: dict[int, str] = {}
+        for i, doc_id in enumerate(todo):
             cancel.raise_if_cancelled()
-            calibrated = prompts.calibrate(probabilities(piece), prior)
-            size = max(1, model.count(piece))
-            for label in prompts.LABELS:
-                sums[label] += calibrated[label] * size
-            total += size
-        return {label: sums[label] / max(total, 1) for label in prompts.LABELS}, total
+            report(TaskProgress(i, len(todo), f"Document {i + 1} of {len(todo)}."))
+            try:
+                self.sentiment(doc_id, cancel=cancel)
+            except Cancelled:
+                raise
+            except DocNookError as exc:  # no text, not indexed: the next one still runs
+                failures[doc_id] = str(exc)
+        report(TaskProgress(len(todo), len(todo), f"Read {len(todo)} document(s)."))
+        tone = self.library_tone()
+        return LibraryTone(tone.rows, failures)
 
-    return job
+
+def _from_stored(data: dict | None) -> Sentiment | None:
+    try:
+        return Sentiment.from_stored(data) if data else None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # unreadable: treated as absent, and replaced by the next reading

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from docnook.assistant.asking import Answer, Asking, Citation
 from docnook.assistant.chats import Chats
-from docnook.assistant.results import Sentiment, Summary, SummaryPoint, TaskProgress
+from docnook.assistant.results import PageSentiment, Sentiment, Summary, SummaryPoint, TaskProgress
 from docnook.assistant.runtime import Runtime
 from docnook.assistant.sentiment import SentimentReader
+from docnook.assistant.sentiment_library import LibraryTone
 from docnook.assistant.summaries import Summaries
 from docnook.config import Settings
 from docnook.history import Chat, ChatMessage
@@ -136,3 +137,19 @@ class Assistant:
         cancel: CancelToken | None = None,
     ) -> Sentiment:
         return self.sentiments.sentiment(document_id, progress, cancel)
+
+    def explain_page(
+        self, document_id: int, page: int, cancel: CancelToken | None = None
+    ) -> PageSentiment:
+        return self.sentiments.explain_page(document_id, page, cancel)
+
+    def library_tone(self) -> LibraryTone:
+        return self.sentiments.library_tone()
+
+    def analyse_library(
+        self,
+        document_ids: list[int] | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> LibraryTone:
+        return self.sentiments.analyse_library(document_ids, progress, cancel)

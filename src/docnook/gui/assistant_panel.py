@@ -21,6 +21,7 @@ from docnook.gui.ask_controller import AskController
 from docnook.gui.ask_tab import AskTab
 from docnook.gui.engine_status import BUSY, GENERATING, EngineStatus
 from docnook.gui.model_controller import ModelController, default_assistant_factory
+from docnook.gui.sentiment_explain import ExplainController, SentenceCitation
 from docnook.gui.sentiment_tab import SentimentTab
 from docnook.gui.settings_dialog import SettingsDialog
 from docnook.gui.summary_compare import SummaryCompare
@@ -129,6 +130,7 @@ class AssistantPanel(QWidget):
             self._service,
             lambda: self.show_tab(self.TAB_SENTIMENT),
         )
+        self.explainer = ExplainController(self.sentiment_tab, pool, self.status, self._service)
         self._connect()
         self._sync_enabled()
 
@@ -150,6 +152,7 @@ class AssistantPanel(QWidget):
             task.finished.connect(done)
             task.tab.copied.connect(self.info)
         self.sentiment_tab.page_clicked.connect(self._sentiment_page)
+        self.sentiment_tab.sentence_clicked.connect(self._sentiment_sentence)
         self.summary_tab.point_clicked.connect(self.citation_clicked)
         self.summary_tab.options_changed.connect(self.summaries.reload)
         self.summary_tab.compare_requested.connect(self.compare_summaries)
@@ -251,6 +254,12 @@ class AssistantPanel(QWidget):
         record = self.sentiment_tab.record
         if record is not None:
             self.page_requested.emit(record.id, page)
+
+    def _sentiment_sentence(self, page: int, reason: Any) -> None:
+        record = self.sentiment_tab.record
+        if record is not None:
+            cited = SentenceCitation(record.id, record.path, record.title, page, reason.text)
+            self.citation_clicked.emit(cited)
 
     def export_current(self) -> None:
         tab = self.tabs.currentWidget()

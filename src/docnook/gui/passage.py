@@ -19,6 +19,7 @@ import pymupdf
 
 from docnook import text as textrules
 
+_WORD_FLAGS = pymupdf.TEXTFLAGS_WORDS & ~pymupdf.TEXT_PRESERVE_LIGATURES
 MIN_RUN = 3  # words in a row that must agree before a run counts as the passage
 MAX_GAP = 4  # unmatched page words bridged between two runs
 FOCUS_SHARE = 0.5  # share of a sentence's content words found in the answer to mark it
@@ -51,7 +52,8 @@ def passage_rects(page: pymupdf.Page, passage: str) -> list[pymupdf.Rect]:
 
 def passage_marks(page: pymupdf.Page, passage: str, answer: str = "") -> PassageMarks:
     """The passage's rectangles on `page`, and those of its sentences that `answer` used."""
-    words = page.get_text("words", sort=True)
+    # Ligatures spelled out, as indexing stores the text (ingest/pdf.py TEXT_FLAGS).
+    words = page.get_text("words", sort=True, flags=_WORD_FLAGS)
     marked = _marked_words(words, passage)
     if marked is None:
         return PassageMarks(_search_fallback(page, passage))

@@ -84,10 +84,16 @@ class PageChart(QWidget):
         self.setMinimumHeight(170)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._hover: int | None = None
+        self.selected: int | None = None  # the page whose reasons are shown, outlined
 
     def set_pages(self, pages: list[Any]) -> None:
         self.pages = list(pages)
         self._hover = None
+        self.selected = None
+        self.update()
+
+    def set_selected(self, page: int | None) -> None:
+        self.selected = page
         self.update()
 
     def sizeHint(self) -> QSize:
@@ -161,6 +167,10 @@ class PageChart(QWidget):
                 painter.fillRect(QRectF(column.left(), y, column.width(), height), colour)
                 y += height
             painter.restore()
+            if page.page == self.selected:
+                painter.setPen(QColor(theme.text))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(column.adjusted(-1, -1, 1, 1), radius, radius)
         # Page numbers along the bottom, as many as fit.
         painter.setPen(QColor(theme.muted))
         metrics = painter.fontMetrics()

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from docnook.gui.sentiment_chart import LABELS, PageChart, ScoreBar
+from docnook.gui.sentiment_explain import ExplanationPanel
 from docnook.gui.task_tab import TaskTab
 from docnook.gui.theme import Theme, mix
 
@@ -25,6 +26,8 @@ class SentimentTab(TaskTab):
     export_suffix = ".csv"
 
     page_clicked = Signal(int)
+    sentence_clicked = Signal(int, object)  # page, SentenceWeight: open it marked
+    explain_requested = Signal(int)  # page: score its sentences
 
     def build_result(self) -> QWidget:
         self.sentiment: Any = None
@@ -60,13 +63,40 @@ class SentimentTab(TaskTab):
         pages_layout.addWidget(heading)
         self.chart = PageChart()
         self.chart.page_clicked.connect(self.page_clicked)
+        self.chart.page_clicked.connect(self.explain)
         pages_layout.addWidget(self.chart, 1)
-        hint = QLabel("Click a column to open that page.")
+        hint = QLabel("Click a column to open that page and see why it reads so.")
         hint.setObjectName("Caption")
         hint.setAlignment(Qt.AlignmentFlag.AlignRight)
         pages_layout.addWidget(hint)
         layout.addWidget(pages_card, 1)
+        self.explanation = ExplanationPanel()
+        self.explanation.sentence_clicked.connect(self.sentence_clicked)
+        layout.addWidget(self.explanation)
         return box
+
+    def explain(self, page_no: int) -> None:
+        """Show why page `page_no` got its label: at once when its sentences were scored
+        before, else ask for them (`explain_requested`; `ExplainController` runs the job)."""
+        page = next((p for p in self.chart.pages if p.page == page_no), None)
+        if page is None:
+            return
+        self.chart.set_selected(page_no)
+        if page.reasons:
+            self.explanation.show_page(page)
+        else:
+            self.explanation.show_waiting(page)
+            self.explain_requested.emit(page_no)
+
+    def show_reasons(self, page: Any) -> None:
+        """A page explained: kept in the chart (a second click is instant) and shown if it is
+        still the page selected."""
+        pages = self.chart.pages
+        for i, p in enumerate(pages):
+            if p.page == page.page:
+                pages[i] = page
+        if self.chart.selected == page.page:
+            self.explanation.show_page(page)
 
     def ready_text(self) -> str:
         return (
@@ -80,6 +110,7 @@ class SentimentTab(TaskTab):
     def clear_result(self) -> None:
         self.sentiment = None
         self.chart.set_pages([])
+        self.explanation.clear()
         self.bar.set_scores({})
         self.chip.setText("")
 
@@ -101,6 +132,7 @@ class SentimentTab(TaskTab):
         )
         self.bar.set_scores(sentiment.scores)
         self.chart.set_pages(sentiment.pages)
+        self.explanation.clear()
         self.set_running(False)
         self.status.setText("Saved reading, shown instantly." if cached else "")
 
@@ -127,6 +159,10 @@ class SentimentTab(TaskTab):
         for p in s.pages:
             cells = " | ".join(f"{float(p.scores.get(k, 0.0)) * 100:.0f}%" for k in LABELS)
             lines.append(f"| {p.page} | {p.label} | {cells} |")
+        for p in self.chart.pages:  # the pages explained so far, with their reasons
+            if p.reasons:
+                lines += ["", f"Why page {p.page} reads {p.label}:"]
+                lines += [f"- “{r.text}”" for r in p.reasons]
         return "\n".join(lines)
 
     def export_text(self) -> str:

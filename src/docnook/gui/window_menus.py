@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 
+from docnook.gui.library_sentiment import open_library_sentiment
+
 if TYPE_CHECKING:
     from docnook.gui.main_window import MainWindow
 
@@ -86,6 +88,9 @@ def build_menus(window: MainWindow) -> None:
     act(assistant, "&New chat", "Ctrl+N", panel.new_chat)
     act(assistant, "&Summarize the document", "Ctrl+Shift+S", panel.summarize)
     act(assistant, "Read its &tone (sentiment)", "Ctrl+Shift+T", panel.sentiment)
+    window.library_sentiment_action = act(
+        assistant, "Sentiment of the &library…", None, lambda: open_library_sentiment(window)
+    )
     window.stop_action = act(assistant, "&Stop", "Esc", window.stop)
     assistant.addSeparator()
     for n, name in enumerate(("Ask", "Summary", "Sentiment"), start=1):

@@ -251,6 +251,28 @@ class Store:
         params.append(limit)
         return [row[0] for row in self.query(sql, params)]
 
+    def absent_words(self, words: list[str], document_ids: list[int] | None = None) -> list[str]:
+        """Those of `words` that no chunk holds (of `document_ids` only, when given), neither
+        as the word (FTS5's Porter stemmer takes care of "fits", "fitted") nor as the start of
+        a longer one (DocNook's own stem as a prefix: "optimise" finds "optimize")."""
+        from docnook.text import stem
+
+        sql = "SELECT 1 FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
+        sql += "WHERE chunks_fts MATCH ?"
+        if document_ids:
+            sql += f" AND c.document_id IN ({','.join('?' * len(document_ids))})"
+        sql += " LIMIT 1"
+        absent = []
+        for word in words:
+            clean = word.replace('"', "")
+            found = any(
+                self.query(sql, [expression, *(document_ids or [])])
+                for expression in (f'"{clean}"', f'"{stem(clean)}"*')
+            )
+            if not found:
+                absent.append(word)
+        return absent
+
     def chunk_rows(self, chunk_ids: list[int]) -> list[ChunkRow]:
         """The chunks with these ids (any order), with their document's path and title."""
         if not chunk_ids:

@@ -127,7 +127,7 @@ def read_document(path: Path, password: str | None = None) -> PdfText:
         result = PdfText(title=title, author=author, page_count=doc.page_count)
         for number in range(doc.page_count):
             try:
-                text = clean_text(doc.load_page(number).get_text("text"))
+                text = clean_text(doc.load_page(number).get_text("text", flags=pdf.TEXT_FLAGS))
             except Exception:
                 result.damaged_pages.append(number + 1)
                 text = ""

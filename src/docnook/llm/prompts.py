@@ -241,10 +241,8 @@ Text: The harbor was built in 1871 and has three piers.
 Sentiment: neutral
 
 """
-# Texts with no content: what the model answers for them is its bias towards each label, which
-# `calibrate` divides out (contextual calibration, Zhao et al. 2021, "Calibrate Before Use").
-# Without it the 270M model calls nearly every factual page positive.
-CONTENT_FREE = ("N/A", "", "[MASK]")
+# Label probabilities from this prompt are calibrated (`llm.calibration`): without that the
+# 270M model calls nearly every factual page positive or negative.
 _SENTIMENT_QUESTION = (
     "What is the sentiment of this text? Reply with one word: positive, neutral or negative."
 )
@@ -270,14 +268,6 @@ def sentiment_window(style: PromptStyle) -> int:
     """Tokens of text one sentiment prompt can hold (a page longer than this is split)."""
     room = style.n_ctx - style.count(sentiment_prompt(style, "").text) - MARGIN
     return max(16, min(room, 768))
-
-
-def calibrate(probabilities: dict[str, float], prior: dict[str, float]) -> dict[str, float]:
-    """Probabilities divided by the model's bias `prior` (its answer for content-free text)
-    and normalised again."""
-    weights = {k: p / max(prior.get(k, 1.0), 1e-6) for k, p in probabilities.items()}
-    total = sum(weights.values()) or 1.0
-    return {k: w / total for k, w in weights.items()}
 
 
 def normalise(logprobs: dict[str, float]) -> dict[str, float]:
