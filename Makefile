@@ -1,6 +1,6 @@
 # The two commands of the README, and the ones behind them.
 .PHONY: setup setup-test run test test-fast lint bench-indexing bench-generation bench-answers \
-	bench-library bench-sentiment bench-ocr package package-smoke
+	bench-library bench-summaries bench-sentiment bench-ocr package package-smoke
 
 setup:
 	./scripts/setup.sh
@@ -40,6 +40,12 @@ bench-answers: setup
 
 bench-library: setup
 	.venv/bin/python benchmarks/bench_library.py
+
+# Key facts kept and nothing invented, brief and detailed, on the labelled summary set
+# (benchmarks/summaries/); seconds per page for short and long documents.
+bench-summaries: setup
+	./scripts/fetch_summary_corpus.sh
+	.venv/bin/python benchmarks/bench_summaries.py --json benchmarks/data/summaries-results.json
 
 # 72 hand-labelled passages (benchmarks/sentiment/): raw against calibrated, accuracy, macro-F1.
 bench-sentiment: setup

@@ -93,32 +93,52 @@ def cmd_chats(args: argparse.Namespace) -> int:
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
+    from docnook.assistant.summaries import parse_page_range
     from docnook.errors import Cancelled
 
     (doc_id,) = out.document_ids(args, [args.doc])
+    page_range = parse_page_range(args.pages) if args.pages else None
     line = out.TaskLine()
-    streamed: list[str] = []
+    shown = {"points": 0, "overview": False}
+
+    def on_point(point: Any) -> None:
+        # The key points come first, each as soon as it is final; the overview after.
+        line.close()
+        if not shown["points"]:
+            print("Key points:")
+        shown["points"] += 1
+        print(f"- {point.text}  ({point.label()})", flush=True)
 
     def on_token(text: str) -> None:
-        if not streamed:
-            line.close()
-        streamed.append(text)
-        if not args.json:
-            out.stream_to_stdout(text)
+        line.close()
+        if not shown["overview"]:
+            print("\nOverview:")
+            shown["overview"] = True
+        out.stream_to_stdout(text)
 
     with out.interruptible() as cancel, out.open_assistant(args) as assistant:
+        if args.section:
+            page_range = assistant.section_pages(doc_id, args.section)
         try:
-            summary = assistant.summarize(doc_id, on_token=on_token, progress=line, cancel=cancel)
+            summary = assistant.summarize(
+                doc_id,
+                on_token=None if args.json else on_token,
+                progress=line,
+                cancel=cancel,
+                length=args.length,
+                page_range=page_range,
+                on_point=None if args.json else on_point,
+            )
         except Cancelled:
             return out.cancelled()
         finally:
             line.close()
     if args.json:
         out.print_json(summary.as_json())
-    elif streamed:
+    elif shown["overview"]:
         print()
     else:
-        print(summary.summary)
+        print("\n(No overview: the model's did not hold up against the pages.)")
     return 0
 
 
@@ -233,8 +253,21 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("chat", nargs="?", type=int, metavar="ID", help="show this chat's messages")
     p.set_defaults(func=cmd_chats)
 
-    p = sub.add_parser("summarize", parents=[common], help="summarise a whole document")
+    p = sub.add_parser(
+        "summarize", parents=[common], help="key points of a document, with their pages"
+    )
     p.add_argument("doc", metavar="ID|PATH")
+    p.add_argument(
+        "--length",
+        choices=("brief", "detailed"),
+        default="brief",
+        help="brief: about five points; detailed: points from every section",
+    )
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--pages", metavar="FIRST-LAST", help="only these pages, e.g. 3-7")
+    scope.add_argument(
+        "--section", metavar="NAME", help="only this numbered section, e.g. 3 or Finances"
+    )
     p.set_defaults(func=cmd_summarize)
 
     p = sub.add_parser(

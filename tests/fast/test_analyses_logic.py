@@ -1,6 +1,6 @@
-"""Summaries and sentiment with the fake engine: the map-reduce plumbing, progress, the cache
-per document and model, cancel, and how page scores make a document's. The words and
-numbers of the real model are the integration tests' business (tests/integration)."""
+"""Sentiment with the fake engine: progress, the cache per document and model, cancel, and how
+page scores make a document's (summaries: test_summary_logic.py). The words and numbers of the
+real model are the integration tests' business (tests/integration)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ from pathlib import Path
 import pytest
 
 from docnook.assistant import Assistant, TaskProgress
-from docnook.errors import Cancelled, InputError
-from docnook.jobs import CancelToken
 from docnook.library import Library
 from docnook.llm import prompts
 from fakes import FakeEmbedder, FakeEngine, FakeModel, use_tiny_model
 from gguf_tools import tiny_gguf
-from indexcheck import check_index
 from pdfmaker import make_image_only_pdf, make_pdf
 
 HAPPY = [
@@ -60,100 +57,6 @@ def refuse_the_engine(monkeypatch: pytest.MonkeyPatch, engine: FakeEngine) -> No
 
     monkeypatch.setattr(engine, "run", refuse)
     monkeypatch.setattr(engine, "load", refuse)
-
-
-def part_replies(prompt: prompts.Prompt) -> str:
-    """A partial summary names its first chapter; the final one says how many parts."""
-    if "summaries of consecutive parts" in prompt.text:
-        return f"The document covers {prompt.text.count('Part about')} parts.\n\nText:"
-    chapter = prompt.text.split("Chapter ", 1)[1].split(".", 1)[0]
-    return f"Part about chapter {chapter}."
-
-
-# -- summaries ---------------------------------------------------------------------------------
-
-
-def test_a_long_document_is_summarised_in_parts_then_cached(
-    data_dir: Path, library_ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    model = FakeModel(n_ctx=512, reply=part_replies)
-    assistant, engine = assistant_with(data_dir, model)
-    steps: list[TaskProgress] = []
-    pieces: list[str] = []
-    assert assistant.cached_summary(library_ids["towns"]) is None
-    summary = assistant.summarize(library_ids["towns"], pieces.append, steps.append)
-
-    parts = [p for p in model.streamed if "summaries of consecutive parts" not in p.text]
-    assert len(parts) >= 3, "the document did not fit one prompt: it is read in parts"
-    for prompt in model.streamed:  # every prompt fits with room for its answer
-        assert model.count(prompt.text) + prompt.max_tokens <= model.n_ctx
-    final = model.streamed[-1]
-    assert "summaries of consecutive parts" in final.text
-    assert final.text.count("Part about chapter") == len(parts)
-    # Only the final step streams, cut at its stop sequence.
-    assert summary.summary == f"The document covers {len(parts)} parts."
-    assert "".join(pieces).strip() == summary.summary and not summary.cached
-    assert [s.done for s in steps] == list(range(len(parts) + 2))
-    assert steps[-1].done == steps[-1].total == len(parts) + 1
-    assert engine.loads and engine.loads[0].name == assistant.settings.model
-
-    refuse_the_engine(monkeypatch, engine)
-    again = assistant.summarize(library_ids["towns"])
-    assert again.cached and again.summary == summary.summary
-    assert assistant.cached_summary(library_ids["towns"]) == again
-    assert check_index(data_dir / "library.sqlite3").analyses == 1
-
-
-def test_a_short_document_is_one_prompt_and_an_empty_reply_keeps_its_opening(
-    data_dir: Path, library_ids: dict[str, int]
-) -> None:
-    model = FakeModel(reply="")
-    assistant, _ = assistant_with(data_dir, model)
-    pieces: list[str] = []
-    summary = assistant.summarize(library_ids["happy"], on_token=pieces.append)
-    assert len(model.streamed) == 1
-    assert summary.summary.startswith("What a wonderful, joyful festival!")
-    assert "".join(pieces) == summary.summary
-
-
-def test_a_reply_cut_by_the_token_limit_ends_at_a_sentence(
-    data_dir: Path, library_ids: dict[str, int]
-) -> None:
-    long_reply = "One finished sentence here. " * 60 + "And one that never ends because"
-    assistant, _ = assistant_with(data_dir, FakeModel(reply=long_reply))
-    summary = assistant.summarize(library_ids["happy"]).summary
-    assert summary.endswith("here.") and "never ends" not in summary
-
-
-def test_a_cancelled_summary_leaves_nothing_in_the_cache(
-    data_dir: Path, library_ids: dict[str, int]
-) -> None:
-    assistant, engine = assistant_with(data_dir, FakeModel(n_ctx=512, reply=part_replies))
-    cancel = CancelToken()
-    steps: list[TaskProgress] = []
-
-    def progress(step: TaskProgress) -> None:
-        steps.append(step)
-        if step.done >= 1:
-            cancel.cancel()
-
-    with pytest.raises(Cancelled):
-        assistant.summarize(library_ids["towns"], progress=progress, cancel=cancel)
-    assert steps[-1].done < steps[-1].total
-    assert assistant.cached_summary(library_ids["towns"]) is None
-    assert check_index(data_dir / "library.sqlite3").analyses == 0
-    assert engine.state == "ready"
-
-
-def test_what_cannot_be_summarised_is_a_sentence(
-    data_dir: Path, library_ids: dict[str, int]
-) -> None:
-    assistant, engine = assistant_with(data_dir, FakeModel())
-    with pytest.raises(InputError, match=r"is not indexed \(no-text: No text"):
-        assistant.summarize(library_ids["scan"])
-    with pytest.raises(InputError, match="No document '999'"):
-        assistant.summarize(999)
-    assert engine.jobs == 0
 
 
 # -- sentiment ---------------------------------------------------------------------------------

@@ -100,7 +100,9 @@ def test_a_question_the_library_cannot_answer_is_declined_without_the_model(
         answer = assistant.ask("How is the Kubernetes ingress controller configured with TLS?")
     assert not answer.found and not answer.supported
     # It says why: the words the documents never use.
-    assert answer.answer.startswith("Your documents don't mention “kubernetes” or “ingress”")
+    assert answer.answer.startswith(
+        "Your documents don't say: they never mention “Kubernetes” or “ingress”"
+    )
     # The closest passages come with their pages, so the person can look for themselves.
     assert answer.citations and all(c.page >= 1 and c.quote for c in answer.citations)
 

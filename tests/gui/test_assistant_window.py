@@ -147,7 +147,7 @@ def test_the_quote_shows_before_the_phrasing_and_opens_its_page(qtbot, make_wind
     result = done.args[0]
     assert result is not None and not result.found and result.citations
     bubble = panel.ask_tab.chat.bubbles[-1]
-    assert bubble.text.startswith("Your documents don't say.") and bubble.body.isVisibleTo(bubble)
+    assert bubble.text.startswith("Your documents don't say") and bubble.body.isVisibleTo(bubble)
     assert bubble.heading.text() == "CLOSEST PASSAGES"
     assert [b.citation for b in bubble.blocks] == result.citations
     assert all(b.citation.quote and b.quote.isVisibleTo(b) for b in bubble.blocks)
@@ -192,7 +192,7 @@ def test_summary_and_sentiment_then_from_the_cache(qtbot, make_window, garden, t
     text = (tmp_path / "summary.md").read_text()
     assert exported.endswith(".md") and text.startswith("# Summary of Garden handbook")
     tab.copy()
-    assert QApplication.clipboard().text() == tab.text.strip()
+    assert QApplication.clipboard().text() == tab.copy_text()
 
     panel.show_tab(panel.TAB_SENTIMENT)
     with qtbot.waitSignal(panel.sentiment_finished, timeout=ANSWER_MS) as sentiment:

@@ -16,6 +16,7 @@ from docnook.config import Settings, load_settings
 from docnook.errors import Cancelled, InputError, ModelError
 from docnook.jobs import CancelToken
 from docnook.library import Library
+from docnook.llm import grounding
 from gguf_tools import with_metadata
 from pdfmaker import make_pdf
 
@@ -159,7 +160,7 @@ def test_an_on_topic_question_the_documents_do_not_answer_is_declined(
 ) -> None:
     answer = assistant.ask("What is the phone number of the museum's front desk?", keep=False)
     assert not answer.found
-    assert answer.answer.startswith("Your documents don't mention “phone”")
+    assert answer.answer.startswith("Your documents don't say: they never mention “phone”")
 
 
 def test_a_follow_up_in_a_chat_is_searched_with_the_question_before(
@@ -225,28 +226,51 @@ def test_sentiment_of_clearly_positive_and_negative_documents(
     assert again.cached and again.as_json() == happy.as_json()
 
 
-def test_summary_of_a_long_document_within_a_small_context(
+def test_summary_points_carry_pages_and_state_nothing_the_document_does_not(
     library_dir, embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The real model, a small context: key points with their pages first, an overview after
+    that states no number or name absent from the document; cached per length."""
     data, ids = library_dir
     small = Assistant(data, embedder)
     try:
         small.apply_settings(Settings(n_ctx=512, n_threads=1))
         steps: list[TaskProgress] = []
         pieces: list[str] = []
-        summary = small.summarize(ids["towns"], on_token=pieces.append, progress=steps.append)
-        assert not summary.cached and summary.summary.strip()
-        assert "".join(pieces).strip() == summary.summary
-        assert steps[-1].done == steps[-1].total >= 3  # map steps and a reduce
-        assert len(steps) >= 4
-        # every prompt fitted: the engine refuses one that does not (tested with the engine)
+        order: list[str] = []
+        summary = small.summarize(
+            ids["towns"],
+            on_token=lambda t: (pieces.append(t), order.append("token")),
+            progress=steps.append,
+            on_point=lambda _: order.append("point"),
+        )
+        assert not summary.cached and 3 <= len(summary.points) <= 5
+        assert "token" not in order[: len(summary.points)], "the overview came before a point"
+        with Library(data, embedder) as library:
+            pages = library.store.page_texts(ids["towns"])
+        flat = [" ".join(p.split()) for p in pages]
+        for point in summary.points:
+            assert point.pages and point.source in flat[point.pages[0] - 1]
+        assert len({p.pages[0] for p in summary.points}) >= 3, "the points cover the document"
+        document = "\n".join(pages)
+        made_up = grounding.check(summary.summary, document)
+        assert made_up.passed, f"the summary states what the document does not: {made_up}"
+        assert "".join(pieces).strip() == summary.overview.strip() or not summary.overview
+        assert steps[-1].done == steps[-1].total
         with monkeypatch.context() as patch:  # the second time comes from the cache alone
             patch.setattr(small.runtime.engine, "run", _must_not_run("the engine"))
             patch.setattr(small.runtime.engine, "load", _must_not_run("the model loader"))
             again = small.summarize(ids["towns"])
         assert again.cached and again.summary == summary.summary
+        assert again.points == summary.points
         assert small.cached_summary(ids["towns"]) == again
+        assert small.cached_summary(ids["towns"], "detailed") is None
         assert small.cached_summary(ids["handbook"]) is None
+        detailed = small.summarize(ids["towns"], length="detailed")
+        assert not detailed.cached and len(detailed.points) >= len(summary.points)
+        assert small.cached_summary(ids["towns"], "detailed") == again.__class__(
+            **{**detailed.__dict__, "cached": True}
+        )
     finally:
         small.close()
 

@@ -97,9 +97,25 @@ def test_sentiment_and_summarize_json(library, capsys, monkeypatch) -> None:
     code, out, _ = run(capsys, monkeypatch, data, "summarize", str(doc_id), "--json")
     assert code == 0
     first = json.loads(out)
-    assert first["summary"] and set(first) == {"summary", "cached"}
+    assert set(first) == {"summary", "cached", "overview", "points", "length", "pages"}
+    assert first["summary"] and first["points"] and first["length"] == "brief"
+    assert all(set(p) == {"text", "pages"} and p["pages"] for p in first["points"])
+    assert all(p["text"] in first["summary"] for p in first["points"])
     code, out, _ = run(capsys, monkeypatch, data, "summarize", str(doc_id), "--json")
-    assert json.loads(out) == {"summary": first["summary"], "cached": True}
+    assert json.loads(out) == {**first, "cached": True}
+    code, out, _ = run(
+        capsys, monkeypatch, data, "summarize", str(doc_id), "--pages", "2", "--json"
+    )
+    part = json.loads(out)
+    assert part["pages"] == [2, 2] and all(p["pages"] == [2] for p in part["points"])
+    code, out, _ = run(capsys, monkeypatch, data, "summarize", str(doc_id), "--length", "detailed")
+    assert code == 0 and out.startswith("Key points:\n- ") and "(p. 1)" in out
+    code, _, err = run(capsys, monkeypatch, data, "summarize", str(doc_id), "--pages", "2-9")
+    assert code == 1 and "Pages 2-9 are not in Eldvik guide, which has 2 pages" in err
+    code, _, err = run(capsys, monkeypatch, data, "summarize", str(doc_id), "--pages", "x")
+    assert code == 1 and "is not a page range" in err
+    code, _, err = run(capsys, monkeypatch, data, "summarize", str(doc_id), "--section", "3")
+    assert code == 1 and "has no section “3”. Its sections: none: it numbers no sections" in err
 
 
 def test_models_and_settings(library, capsys, monkeypatch, tmp_path: Path) -> None:
@@ -146,10 +162,10 @@ def test_ctrl_c_cancels_a_summary(library, tmp_path: Path, embedder) -> None:
         text=True,
     )
     assert process.stderr is not None
-    # Wait for a finished part, then press Ctrl-C.
+    # Wait until the key points are chosen (the model is loaded), then press Ctrl-C.
     deadline = time.monotonic() + 240
     seen = ""
-    while "Level 1: part" not in seen and time.monotonic() < deadline:
+    while "key point" not in seen and time.monotonic() < deadline:
         char = process.stderr.read(1)
         if not char:
             break

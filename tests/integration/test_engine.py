@@ -10,7 +10,7 @@ import pytest
 
 from docnook.errors import Cancelled, ModelError
 from docnook.jobs import CancelToken
-from docnook.llm import prompts
+from docnook.llm import prompts, summary_prompts
 from docnook.llm.engine import Engine, LoadSpec, gpu_info
 from docnook.llm.models import ModelCatalog
 from gguf_tools import tiny_gguf, with_metadata
@@ -185,7 +185,7 @@ def test_a_model_with_a_chat_template_is_prompted_through_it(
 
         def job(m, emit, c):
             style = m.style
-            prompt = prompts.summary_prompt(style, "The harbor has three piers.", final=True)
+            prompt = summary_prompts.shorten_prompt(style, "The harbor has three piers.")
             tokens = m.tokenize(prompt.text, special=prompt.special)
             bos = m.llama.token_bos()
             small = prompts.Prompt(prompt.text, max_tokens=4, special=True)

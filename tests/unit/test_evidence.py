@@ -58,7 +58,7 @@ def test_support_needs_a_close_sentence_and_no_key_word_missing_from_the_library
 def test_key_words_are_what_a_question_is_about() -> None:
     assert key_words("How many trees does cforest grow by default?") == ["trees", "cforest", "grow"]
     # Short words tell nothing by their absence, unless written as an acronym.
-    assert key_words("I've ran it on the GPU, why is R slow?") == ["gpu", "slow"]
+    assert key_words("I've ran it on the GPU, why is R slow?") == ["GPU", "slow"]
 
 
 def test_key_terms_leave_out_the_words_that_frame_a_question() -> None:

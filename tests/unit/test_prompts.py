@@ -101,17 +101,7 @@ def test_chat_models_get_their_template() -> None:
     assert "[1] (Doc 1, p. 1):" in prompt.text
 
 
-# -- summaries and sentiment ------------------------------------------------------------
-
-
-@pytest.mark.parametrize("style", [base_style(512), chat_style(512), base_style(4096)])
-@pytest.mark.parametrize("final", [False, True])
-def test_summary_window_fits_prompt_and_answer(style: PromptStyle, final: bool) -> None:
-    window = prompts.summary_window(style, final)
-    assert window > 2 * prompts.summary_tokens(style.n_ctx, final=False)  # reduce converges
-    text = " ".join(["word"] * window)
-    prompt = prompts.summary_prompt(style, text, final, parts=True)
-    assert count(prompt.text) + prompt.max_tokens <= style.n_ctx
+# -- sentiment ------------------------------------------------------------
 
 
 def test_sentiment_prompt_ends_before_the_label() -> None:
@@ -158,20 +148,6 @@ def test_split_keeps_every_word_in_order_within_budget(words: list[str], budget:
     )
     for piece in pieces:
         assert piece and (count(piece) <= budget or len(piece.split()) == 1)
-
-
-@given(st.lists(st.lists(st.sampled_from(["aa", "bb", "cc."]), max_size=30), max_size=30))
-@settings(max_examples=200, deadline=None)
-def test_groups_stay_within_budget_and_in_order(chunks: list[list[str]]) -> None:
-    texts = [" ".join(c) for c in chunks]
-    groups = prompts.group_to_budget(texts, 40, count)
-    assert " ".join(groups).split() == " ".join(texts).split()
-    assert all(count(g) <= 40 for g in groups)
-
-
-def test_grouping_packs_small_texts_together() -> None:
-    groups = prompts.group_to_budget(["a b c"] * 10, 20, count)
-    assert len(groups) == 2
 
 
 # -- stop sequences -----------------------------------------------------------------------

@@ -10,7 +10,13 @@ between them and a question asked meanwhile does not wait for a whole book.
 from __future__ import annotations
 
 from docnook.assistant.asking import Answer, Citation
-from docnook.assistant.results import PageSentiment, Sentiment, Summary, TaskProgress
+from docnook.assistant.results import (
+    PageSentiment,
+    Sentiment,
+    Summary,
+    SummaryPoint,
+    TaskProgress,
+)
 from docnook.assistant.service import Assistant
 from docnook.llm.engine import GpuInfo
 from docnook.llm.models import ModelInfo
@@ -24,5 +30,6 @@ __all__ = [
     "PageSentiment",
     "Sentiment",
     "Summary",
+    "SummaryPoint",
     "TaskProgress",
 ]

@@ -257,7 +257,10 @@ def _not_found(absent: tuple[str, ...]) -> str:
     if not absent:
         return NOT_FOUND
     named = " or ".join(f"“{word}”" for word in absent[:3])
-    return f"Your documents don't mention {named}. The closest passages are listed below."
+    return (
+        f"Your documents don't say: they never mention {named}. "
+        "The closest passages are listed below."
+    )
 
 
 def _hit_quote(hit: SearchHit) -> tuple[str, int]:

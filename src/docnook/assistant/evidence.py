@@ -66,21 +66,20 @@ def key_terms(question: str) -> set[str]:
 
 
 def key_words(question: str) -> list[str]:
-    """The question's words that say what it is about, lower-cased, in order, for asking the
+    """The question's words that say what it is about, as written, in order, for asking the
     library whether it holds them at all. Not stopwords or framing words, and not words of
     three letters or fewer unless written as an acronym (GPU, SQL): short words are too often
     inflections or parts of others ("ran", "men", the "ve" of "I've") for their absence to
     tell anything."""
-    found: list[str] = []
+    found: dict[str, str] = {}  # lower case -> as written first
     for raw in textrules.WORD.findall(question):
         word = raw.lower()
         if word.isdigit() or word in textrules.STOPWORDS or textrules.stem(word) in _FRAME:
             continue
         if len(word) <= 3 and not (raw.isupper() and len(raw) >= 2):
             continue
-        if word not in found:
-            found.append(word)
-    return found
+        found.setdefault(word, raw)
+    return list(found.values())
 
 
 def coverage(question: str, passage: str) -> float:

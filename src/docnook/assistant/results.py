@@ -16,12 +16,73 @@ class TaskProgress:
 
 
 @dataclass(frozen=True)
-class Summary:
-    summary: str
-    cached: bool
+class SummaryPoint:
+    """A key point: its text, the pages it comes from, and the document's own sentence it
+    stands for (the same as `text` unless the model shortened it), which the reader marks."""
+
+    text: str
+    pages: tuple[int, ...]
+    source: str
+
+    def label(self) -> str:
+        return prompts.page_label(min(self.pages), max(self.pages))
 
     def as_json(self) -> dict[str, Any]:
-        return {"summary": self.summary, "cached": self.cached}
+        return {"text": self.text, "pages": list(self.pages)}
+
+    def stored(self) -> dict[str, Any]:
+        return {"text": self.text, "pages": list(self.pages), "source": self.source}
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> SummaryPoint:
+        return cls(str(data["text"]), tuple(int(p) for p in data["pages"]), str(data["source"]))
+
+
+@dataclass(frozen=True)
+class Summary:
+    summary: str  # the overview, then the points as a list: the text a person copies
+    cached: bool
+    points: tuple[SummaryPoint, ...] = ()
+    overview: str = ""
+    length: str = "brief"
+    page_range: tuple[int, int] | None = None  # None: the whole document
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "cached": self.cached,
+            "overview": self.overview,
+            "points": [p.as_json() for p in self.points],
+            "length": self.length,
+            "pages": list(self.page_range) if self.page_range else None,
+        }
+
+    def stored(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "overview": self.overview,
+            "points": [p.stored() for p in self.points],
+            "length": self.length,
+            "pages": list(self.page_range) if self.page_range else None,
+        }
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> Summary:
+        pages = data.get("pages")
+        return cls(
+            str(data["summary"]),
+            True,
+            tuple(SummaryPoint.from_stored(p) for p in data["points"]),
+            str(data["overview"]),
+            str(data["length"]),
+            (int(pages[0]), int(pages[1])) if pages else None,
+        )
+
+
+def summary_text(overview: str, points: tuple[SummaryPoint, ...] | list[SummaryPoint]) -> str:
+    """The summary as one text: the overview, then one line per key point."""
+    lines = "\n".join(f"- {p.text}" for p in points)
+    return "\n\n".join(part for part in (overview.strip(), lines) if part)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from docnook.assistant.asking import Answer, Asking, Citation
 from docnook.assistant.chats import Chats
-from docnook.assistant.results import PageSentiment, Sentiment, Summary, TaskProgress
+from docnook.assistant.results import PageSentiment, Sentiment, Summary, SummaryPoint, TaskProgress
 from docnook.assistant.runtime import Runtime
 from docnook.assistant.sentiment import SentimentReader
 from docnook.assistant.sentiment_library import LibraryTone
@@ -102,8 +102,10 @@ class Assistant:
     def delete_chat(self, chat_id: int) -> None:
         self.chats.delete(chat_id)
 
-    def cached_summary(self, document_id: int) -> Summary | None:
-        return self.summaries.cached_summary(document_id)
+    def cached_summary(
+        self, document_id: int, length: str = "brief", page_range: tuple[int, int] | None = None
+    ) -> Summary | None:
+        return self.summaries.cached_summary(document_id, length, page_range)
 
     def summarize(
         self,
@@ -111,8 +113,19 @@ class Assistant:
         on_token: TokenCallback | None = None,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        length: str = "brief",
+        page_range: tuple[int, int] | None = None,
+        on_point: Callable[[SummaryPoint], None] | None = None,
     ) -> Summary:
-        return self.summaries.summarize(document_id, on_token, progress, cancel)
+        return self.summaries.summarize(
+            document_id, on_token, progress, cancel, length, page_range, on_point
+        )
+
+    def section_pages(self, document_id: int, section: str) -> tuple[int, int]:
+        return self.summaries.section_pages(document_id, section)
+
+    def scope_pages(self, document_id: int, text: str) -> tuple[int, int] | None:
+        return self.summaries.scope_pages(document_id, text)
 
     def cached_sentiment(self, document_id: int) -> Sentiment | None:
         return self.sentiments.cached_sentiment(document_id)

@@ -24,7 +24,8 @@ from docnook.gui.model_controller import ModelController, default_assistant_fact
 from docnook.gui.sentiment_explain import ExplainController, SentenceCitation
 from docnook.gui.sentiment_tab import SentimentTab
 from docnook.gui.settings_dialog import SettingsDialog
-from docnook.gui.summary_tab import SummaryTab
+from docnook.gui.summary_compare import SummaryCompare
+from docnook.gui.summary_tab import SummaryTab, cached_summary
 from docnook.gui.task_controller import TaskController, TaskSpec
 from docnook.gui.theme import Theme
 from docnook.gui.workers import AskWorker, SentimentWorker, SummaryWorker, Worker, WorkerPool
@@ -102,11 +103,13 @@ class AssistantPanel(QWidget):
                 "summary",
                 GENERATING,
                 SummaryWorker,
-                lambda assistant, doc_id: assistant.cached_summary(doc_id),
+                cached_summary,
                 lambda result, _cached: self.summary_tab.show_summary(
                     result, self.models.model_name
                 ),
                 streams=True,
+                options=self.summary_tab.options,
+                item=self.summary_tab.take_progress,
             ),
             pool,
             self.status,
@@ -150,6 +153,9 @@ class AssistantPanel(QWidget):
             task.tab.copied.connect(self.info)
         self.sentiment_tab.page_clicked.connect(self._sentiment_page)
         self.sentiment_tab.sentence_clicked.connect(self._sentiment_sentence)
+        self.summary_tab.point_clicked.connect(self.citation_clicked)
+        self.summary_tab.options_changed.connect(self.summaries.reload)
+        self.summary_tab.compare_requested.connect(self.compare_summaries)
 
     # -- the service --------------------------------------------------------------------------
 
@@ -200,6 +206,7 @@ class AssistantPanel(QWidget):
 
     def set_selection(self, ids: list[int]) -> None:
         self.asking.set_selection(ids)
+        self.summary_tab.set_selection_count(len(ids))
 
     def set_current_document(self, record: DocumentRecord | None) -> None:
         self.current = record
@@ -225,6 +232,23 @@ class AssistantPanel(QWidget):
 
     def sentiment(self) -> Worker | None:
         return self.sentiments.run()
+
+    def compare_summaries(self) -> SummaryCompare | None:
+        """The documents selected in the library, their summaries side by side."""
+        records = [self.records[i] for i in self.asking.selection if i in self.records]
+        records = [r for r in records if r.status == "indexed"]
+        if self.assistant is None:
+            self.error.emit("The language model is still starting; try again in a moment.")
+            return None
+        if len(records) < 2:
+            self.error.emit("Select two or more indexed documents to see their summaries.")
+            return None
+        length = self.summary_tab.options().length
+        dialog = SummaryCompare(records, self.assistant, self.pool, length, self)
+        dialog.point_clicked.connect(self.citation_clicked)
+        dialog.error.connect(self.error)
+        dialog.show()
+        return dialog
 
     def _sentiment_page(self, page: int) -> None:
         record = self.sentiment_tab.record

@@ -27,10 +27,15 @@ if TYPE_CHECKING:
 class TaskSpec:
     name: str  # "summary", "sentiment": also the job's name for the engine status
     kind: str  # engine_status.GENERATING (streams tokens) or BUSY
-    worker: Callable[[Assistant, int], Worker]  # (assistant, document id) -> the job
-    cached: Callable[[Assistant, int], Any]  # the saved result, or None
+    worker: Callable[..., Worker]  # (assistant, document id[, options]) -> the job
+    cached: Callable[..., Any]  # (assistant, document id[, options]) -> saved result or None
     show: Callable[[Any, bool], None]  # (result, cached): the tab shows it
     streams: bool = False  # tokens go to the tab as they come (`tab.append`)
+    # The tab's options, read on the GUI thread and passed to `worker` and `cached` as a third
+    # argument (workers get a snapshot, never widgets); None: the task has none.
+    options: Callable[[], Any] | None = None
+    # Progress that is neither `TaskProgress` nor `Rate` (a summary's points): True if handled.
+    item: Callable[[Any], bool] | None = None
 
 
 class TaskController(QObject):
@@ -78,11 +83,25 @@ class TaskController(QObject):
         assistant = self._assistant()
         if assistant is None or record.status != "indexed":
             return None
+        args = self._args(assistant, record.id)
         doc_id = record.id
-        worker = CallWorker(lambda: self.spec.cached(assistant, doc_id), "reading saved results")
+        worker = CallWorker(lambda: self.spec.cached(*args), "reading saved results")
         worker.signals.returned.connect(lambda result: self._cached(doc_id, result))
         self.pool.start(worker)
         return worker
+
+    def _args(self, assistant: Assistant, doc_id: int) -> tuple[Any, ...]:
+        if self.spec.options is None:
+            return (assistant, doc_id)
+        return (assistant, doc_id, self.spec.options())
+
+    def reload(self) -> None:
+        """The tab's options changed: show the saved result for them, if any."""
+        if self.worker is not None or self.current is None:
+            return
+        self.tab.clear_result()
+        self.tab.set_running(False)
+        self.load_cached(self.current)
 
     def _cached(self, doc_id: int, result: Any) -> None:
         if result is None or self.worker is not None:
@@ -113,7 +132,7 @@ class TaskController(QObject):
         tab = self.tab
         tab.set_record(record)
         tab.begin()
-        worker = self.spec.worker(assistant, record.id)
+        worker = self.spec.worker(*self._args(assistant, record.id))
         if self.spec.streams:
             worker.signals.token.connect(tab.append)
         worker.signals.progress.connect(self._progress)
@@ -135,6 +154,8 @@ class TaskController(QObject):
     def _progress(self, value: TaskProgress | Rate) -> None:
         if isinstance(value, Rate):
             self.status.set_rate(value.tokens_per_second)
+            return
+        if self.spec.item is not None and self.spec.item(value):
             return
         self.tab.set_progress(int(value.done), int(value.total), str(value.message or ""))
 

@@ -67,6 +67,8 @@ class TaskTab(QWidget):
         self.doc_caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         names.addWidget(self.doc_caption)
         row.addLayout(names, 1)
+        for option in self.build_options():
+            row.addWidget(option)
         self.run_button = QPushButton(self.action_text)
         self.run_button.setProperty("primary", True)
         self.run_button.clicked.connect(self._run_clicked)
@@ -113,6 +115,10 @@ class TaskTab(QWidget):
         self.set_record(None)
 
     # -- for subclasses -----------------------------------------------------------------------
+
+    def build_options(self) -> list[QWidget]:
+        """Widgets in the header, before the action button (a length, a page range)."""
+        return []
 
     def build_result(self) -> QWidget:
         raise NotImplementedError

@@ -336,22 +336,38 @@ class AskWorker(_Generating):
         return AskResult(chat_id, answer.answer, citations, answer.found, False, answer.phrasing)
 
 
+@dataclass(frozen=True)
+class PointReady:
+    """Progress of a SummaryWorker: a key point, final, before the overview is written."""
+
+    point: Any  # SummaryPoint
+
+
 class SummaryWorker(_Generating):
-    """Summarises one document; progress is `TaskProgress` (and `Rate` while writing)."""
+    """Summarises one document; progress is `TaskProgress`, `PointReady` for each key point
+    and `Rate` while the overview streams. `options` is the tab's choice (a snapshot taken
+    on the GUI thread): `length` and `pages` ("", "3-7" or a section, checked by the
+    service)."""
 
     action = "the summary"
 
-    def __init__(self, assistant: Any, document_id: int) -> None:
+    def __init__(self, assistant: Any, document_id: int, options: Any = None) -> None:
         super().__init__()
         self.assistant = assistant
         self.document_id = document_id
+        self.length = getattr(options, "length", "brief")
+        self.pages = getattr(options, "pages", "")
 
     def work(self) -> Any:
+        page_range = self.assistant.scope_pages(self.document_id, self.pages)
         return self.assistant.summarize(
             self.document_id,
             on_token=self.on_token,
             progress=lambda p: self.emit_progress(p, force=p.done in (0, p.total)),
             cancel=self.cancel_token,
+            length=self.length,
+            page_range=page_range,
+            on_point=lambda point: self.emit_progress(PointReady(point), force=True),
         )
 
 

@@ -1,7 +1,7 @@
 """The prompts, for two kinds of model.
 
 A base model (the bundled Gemma 3 270M) has no chat template: it continues text. Its prompts are
-plain documents that end where the wanted text begins ("Answer:", "Summary:", "Sentiment:"),
+plain documents that end where the wanted text begins ("Answer:", "Overview:", "Sentiment:"),
 with a worked example first where that steers a small model (few-shot), and stop sequences that
 end the completion where the example's would end. An instruct model whose GGUF carries a chat
 template gets a user message rendered through that template instead.
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from docnook.errors import InputError
 
 # Bumped whenever a prompt's wording changes, so cached analyses made with the old one expire.
-SUMMARY_VERSION = "summary-1"
+# (Summaries: `summary_prompts.SUMMARY_VERSION`.)
 SENTIMENT_VERSION = "sentiment-1"
 
 LABELS = ("positive", "neutral", "negative")
@@ -208,43 +208,7 @@ def _truncate(text: str, tokens: int, count: Callable[[str], int]) -> str:
     return (cut[:space] if space > len(cut) // 2 else cut).rstrip()
 
 
-# -- summaries ----------------------------------------------------------------------------
-
-_SUMMARY_STOPS = ("\n\n", "\nText:")
-
-
-def summary_tokens(n_ctx: int, final: bool) -> int:
-    """Length of a partial summary (map step) and of the final one."""
-    return max(32, min(256 if final else 128, n_ctx // (6 if final else 8)))
-
-
-def summary_prompt(style: PromptStyle, text: str, final: bool, parts: bool = False) -> Prompt:
-    """Summarise `text`; `parts` says it is made of summaries of consecutive parts."""
-    max_tokens = summary_tokens(style.n_ctx, final)
-    text = text.strip()
-    if style.chat:
-        ask = (
-            "These are summaries of consecutive parts of one document. Combine them into one "
-            "summary of the whole document"
-            if parts
-            else "Summarize the following text"
-        )
-        body = style.user_turn(f"{ask} in a few sentences. Reply with the summary only.\n\n{text}")
-        return Prompt(body, (), max_tokens, special=True)
-    # No worked example: the 270M model copies an example's summary instead of writing one.
-    # Asked plainly it mostly keeps the text's leading sentences, which is at least faithful.
-    lead = "These are summaries of consecutive parts of one document." if parts else "Text:"
-    return Prompt(
-        f"Write a short summary of the text.\n\n{lead}\n{text}\n\nSummary:",
-        _SUMMARY_STOPS,
-        max_tokens,
-    )
-
-
-def summary_window(style: PromptStyle, final: bool) -> int:
-    """Tokens of text one summary prompt can hold."""
-    empty = summary_prompt(style, "", final, parts=True)
-    return style.n_ctx - style.count(empty.text) - empty.max_tokens - MARGIN
+# -- generated text ---------------------------------------------------------------------
 
 
 def trim_to_sentence(text: str) -> str:
@@ -333,24 +297,3 @@ def split_to_budget(text: str, tokens: int, count: Callable[[str], int]) -> list
         cut = middle  # one very long "word": cut it anyway
     head = split_to_budget(text[:cut], tokens, count)
     return head + split_to_budget(text[cut:], tokens, count)
-
-
-def group_to_budget(
-    texts: Sequence[str], tokens: int, count: Callable[[str], int], joiner: str = "\n\n"
-) -> list[str]:
-    """Consecutive `texts` packed into as few groups of at most `tokens` tokens as they fit."""
-    joiner_tokens = max(1, count(joiner)) if joiner.strip() else 1
-    groups: list[str] = []
-    current: list[str] = []
-    used = 0
-    for text in texts:
-        for piece in split_to_budget(text, tokens, count):
-            size = count(piece)
-            if current and used + joiner_tokens + size > tokens:
-                groups.append(joiner.join(current))
-                current, used = [], 0
-            used += size + (joiner_tokens if current else 0)
-            current.append(piece)
-    if current:
-        groups.append(joiner.join(current))
-    return groups

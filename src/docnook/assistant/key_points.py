@@ -1,0 +1,323 @@
+"""Choosing a summary's key points: source sentences, picked before any model writes a word.
+
+A 270M model asked to summarise a document keeps few of its facts and sometimes states new
+ones. So the points are the document's own sentences, chosen for three things:
+
+- coverage: every section (a numbered top-level heading, else a run of pages) has its say,
+  so a report's finances are not crowded out by its introduction;
+- centrality: a sentence in a passage close in meaning to the whole document (the cosine of
+  its chunk's stored MiniLM embedding to the mean of the document's) says what the document
+  is about; a stray footnote does not;
+- facts: numbers, names, dates and decisions are what a person acts on, so sentences that
+  state them are favoured; sentences that cannot stand alone ("It defaults to 7."), tables,
+  formulas and references are not.
+
+Near-duplicates are skipped. Pure functions over page texts and chunk rows; no model, no
+SQLite. The weights below were set from these principles before the benchmark was run
+(benchmarks/README.md, "Summaries") and not fitted to it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from docnook import text as textrules
+from docnook.llm import grounding
+
+BRIEF_POINTS = 5
+MAX_DETAILED_POINTS = 30
+MAX_SECTIONS = 12  # without headings, pages are grouped into at most this many sections
+_MIN_WORDS, _MAX_WORDS = 6, 70
+_DUPLICATE = 0.6  # share of content words two sentences share to count as one point
+
+# What a sentence earns (centrality is 0..1 within the document).
+W_CENTRAL = 1.0
+W_NUMBER, MAX_NUMBERS = 0.25, 3
+W_NAME, MAX_NAMES = 0.15, 3
+W_DECISION = 0.3
+W_LEAD = (0.3, 0.15)  # the first and second sentence of a section: its topic
+P_ANAPHORA = 0.4  # starts by pointing back: it cannot stand alone
+P_SHORT = 0.3  # fewer than 9 words
+P_LONG = 0.2  # more than 45 words
+
+_DECISION = re.compile(
+    r"\b(decided|decision|approved|adopted|agreed|elected|appointed|resolved|recommend\w*|"
+    r"proposed|concluded?|conclusion|found|finds|results?|showed?|shows|increased?|decreased?|"
+    r"rose|fell|grew|must|requires?|warranty|target|budget|expects?|plans?)\b",
+    re.IGNORECASE,
+)
+_ANAPHORA_TEXT = "it its this these they their such those he she there then also"
+_ANAPHORA = frozenset(_ANAPHORA_TEXT.split())
+_JUNK = re.compile(r"https?://|www\.|doi[:.]|\.{4,}|@\w+\.\w+|\bISBN\b", re.IGNORECASE)
+_MARKUP = "<>={}[]$\\|"
+_NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.\d?)\s+[A-Z]")
+MIN_FUNCTION_WORDS = 0.2  # share of stopwords ("the", "of", "is") prose has at least
+MAX_CAPITALISED = 0.6  # share of capitalised words above which a line is a title
+_DASHES = "-–—"
+_OPENERS = "\"“‘'(•*"
+W_OPENING, W_CLOSING = 0.3, 0.15  # the first and last 15% of a document: abstract, conclusion
+_REFERENCES = re.compile(
+    r"^\s*(?:\d{1,2}\.?\s+)?(?:references|bibliography|literature cited)\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_MONTHS = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b"
+)
+
+
+@dataclass(frozen=True)
+class ChunkInfo:
+    """What selection needs of a stored chunk."""
+
+    char_start: int  # in the pages joined by the chunker's separator
+    char_end: int
+    heading: str
+    vector: np.ndarray | None  # the stored embedding, unit length
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str  # the sentence, whitespace tidied
+    page: int
+    start: int  # span in the page's text
+    end: int
+    section: str
+    order: int  # position in the document
+    score: float
+    facts: int  # numbers, names and dates it states
+
+
+def section_of(heading: str) -> str:
+    """The top-level part of a chunk's heading path ("2 Traffic > 2.1 Ships" -> "2 Traffic")."""
+    return heading.split(" > ", 1)[0].strip()
+
+
+def candidates(
+    pages: Sequence[str],
+    page_starts: Sequence[int],
+    chunks: Sequence[ChunkInfo],
+    page_range: tuple[int, int] | None = None,
+    relaxed: bool = False,
+) -> list[Candidate]:
+    """Every sentence of the pages in `page_range` (all pages when None) that could be a key
+    point, scored, in document order. `relaxed` takes any line of a few words, for a document
+    of notes or slides that has no prose sentence at all."""
+    first, last = page_range or (1, len(pages))
+    ordered = sorted(chunks, key=lambda c: c.char_start)
+    starts = [c.char_start for c in ordered]
+    central = _centrality(ordered)
+    raw: list[tuple[str, int, int, int, int]] = []  # text, page, start, end, chunk index
+    for page_no in range(first, min(last, len(pages)) + 1):
+        page = pages[page_no - 1]
+        longest = max((len(line.strip()) for line in page.splitlines()), default=0)
+        stop = _references_start(page) if page_no > len(pages) // 2 else None
+        for span in textrules.sentence_spans(page):
+            if stop is not None and span[0] >= stop:
+                break
+            start, end = _without_heading_lines(page, span, longest)
+            text = " ".join(page[start:end].split())
+            if not (_usable(text) or (relaxed and len(textrules.words(text)) >= 3)):
+                continue
+            offset = page_starts[page_no - 1] + start if page_starts else start
+            index = max(0, bisect.bisect_right(starts, offset) - 1) if ordered else -1
+            raw.append((text, page_no, start, end, index))
+        if stop is not None:
+            break  # the list of references, and whatever follows it, holds no key points
+    sections = _sections(raw, ordered, first, last)
+    found: list[Candidate] = []
+    seen_in_section: dict[str, int] = {}
+    for order, ((text, page_no, start, end, index), section) in enumerate(
+        zip(raw, sections, strict=True)
+    ):
+        rank = seen_in_section.get(section, 0)
+        seen_in_section[section] = rank + 1
+        centrality = central[index] if 0 <= index < len(central) else 0.5
+        facts = _fact_count(text)
+        score = _score(text, centrality, rank)
+        where = order / max(1, len(raw) - 1)
+        score += W_OPENING if where <= 0.15 else W_CLOSING if where >= 0.85 else 0.0
+        found.append(Candidate(text, page_no, start, end, section, order, score, facts))
+    return found
+
+
+def pick(found: Sequence[Candidate], length: str) -> list[Candidate]:
+    """The key points for `length` ("brief": about five over the whole document; "detailed":
+    points from every section), without near-duplicates, in document order."""
+    by_section: dict[str, list[Candidate]] = {}
+    for candidate in found:
+        by_section.setdefault(candidate.section, []).append(candidate)
+    ranked = {s: sorted(c, key=lambda c: -c.score) for s, c in by_section.items()}
+    chosen: list[Candidate] = []
+    if length == "brief":
+        # Round by round, each section offers its next best sentence; the best sections go
+        # first, so five points come from five sections when there are five.
+        queue = sorted(ranked.values(), key=lambda c: -c[0].score)
+        rounds = 0
+        while len(chosen) < BRIEF_POINTS and any(queue):
+            for group in queue:
+                while group and len(chosen) < BRIEF_POINTS:
+                    candidate = group.pop(0)
+                    if rounds > 0 and candidate.score < 0.5 * chosen[0].score:
+                        group.clear()  # a weak second sentence: leave it
+                        break
+                    if _new(candidate, chosen):
+                        chosen.append(candidate)
+                        break
+            rounds += 1
+    else:
+        # Detailed says all that brief says, then more from every section.
+        chosen = pick(found, "brief")
+        for group in ranked.values():
+            # A section gets a point per four candidate sentences (about a paragraph), two
+            # to three where it has them: detailed must say more than brief.
+            wanted = max(min(2, len(group)), min(3, math.ceil(len(group) / 4)))
+            taken = 0
+            for candidate in group:
+                if taken >= wanted:
+                    break
+                if taken > 0 and candidate.score < 0.6 * group[0].score:
+                    break
+                if candidate in chosen:
+                    taken += 1
+                elif _new(candidate, chosen):
+                    chosen.append(candidate)
+                    taken += 1
+        chosen = sorted(chosen, key=lambda c: -c.score)[:MAX_DETAILED_POINTS]
+    return sorted(chosen, key=lambda c: c.order)
+
+
+# -- the parts ------------------------------------------------------------------------------
+
+
+def _usable(text: str) -> bool:
+    """Prose that can stand as a point: not a table row, a formula, code, markup or a list of
+    references, which lack the function words every sentence has."""
+    words = textrules.words(text)
+    if not _MIN_WORDS <= len(words) <= _MAX_WORDS or _JUNK.search(text):
+        return False
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 0.6 * len(text.replace(" ", "")):
+        return False
+    if sum(text.count(ch) for ch in _MARKUP) > 1 or len(textrules.identifiers(text)) > 1:
+        return False
+    if text[0] in _DASHES or (not text[0].isalnum() and text[0] not in _OPENERS):
+        return False  # the tail of a sentence the page broke apart
+    function_words = sum(1 for w in words if w in textrules.STOPWORDS)
+    if function_words < MIN_FUNCTION_WORDS * len(words) and len(grounding.numbers(text)) < 2:
+        return False  # a list of terms; a line of figures ("Power: 800 W. Flow: ...") may pass
+    capitals = sum(1 for w in text.split() if w[:1].isupper())
+    if capitals > MAX_CAPITALISED * len(words):
+        return False  # a title, authors, a heading in title case
+    return text[-1] in ".!?:;)\"”'" or len(words) >= 10
+
+
+def _references_start(page: str) -> int | None:
+    """Where a list of references starts on `page` (a line "References" or "Bibliography")."""
+    match = _REFERENCES.search(page)
+    return match.start() if match else None
+
+
+def _without_heading_lines(page: str, span: tuple[int, int], longest: int) -> tuple[int, int]:
+    """`span` less a heading or title line glued to its start or end: PDF text often runs a
+    short heading line into the sentence after it, or a sentence into the next heading."""
+    start, end = span
+    lines = page[start:end].split("\n")
+    while len(lines) > 1 and (
+        _NUMBERED_HEADING.match(lines[0].strip())
+        or (_heading_like(lines[0], longest) and lines[1].strip()[:1].isupper())
+    ):
+        start += len(lines[0]) + 1
+        lines.pop(0)
+    while len(lines) > 1 and _heading_like(lines[-1], longest):
+        if not lines[-2].rstrip().endswith((".", "!", "?", ":")):
+            break  # the sentence runs on into this line: it is no heading
+        end -= len(lines[-1]) + 1
+        lines.pop()
+    while start < end and page[start].isspace():
+        start += 1
+    return start, end
+
+
+def _heading_like(line: str, longest: int) -> bool:
+    line = line.strip()
+    if not line or line.endswith((".", ",", ";", "!", "?")):
+        return False
+    return bool(_NUMBERED_HEADING.match(line)) or len(line) < 0.6 * longest
+
+
+def _fact_count(text: str) -> int:
+    return (
+        min(MAX_NUMBERS, len(grounding.numbers(text)))
+        + min(MAX_NAMES, len(grounding.names(text)))
+        + (1 if _MONTHS.search(text) else 0)
+    )
+
+
+def _score(text: str, centrality: float, rank_in_section: int) -> float:
+    words = textrules.words(text)
+    score = W_CENTRAL * centrality
+    score += W_NUMBER * min(MAX_NUMBERS, len(grounding.numbers(text)))
+    score += W_NAME * min(MAX_NAMES, len(grounding.names(text)))
+    if _MONTHS.search(text) or _DECISION.search(text):
+        score += W_DECISION
+    if rank_in_section < len(W_LEAD):
+        score += W_LEAD[rank_in_section]
+    if words and words[0] in _ANAPHORA:
+        score -= P_ANAPHORA
+    if len(words) < 9:
+        score -= P_SHORT
+    elif len(words) > 45:
+        score -= P_LONG
+    return score
+
+
+def _centrality(chunks: Sequence[ChunkInfo]) -> list[float]:
+    """Each chunk's cosine to the document's mean embedding, scaled to 0..1 in the document
+    (0.5 for all when there are no embeddings)."""
+    have = [i for i, c in enumerate(chunks) if c.vector is not None]
+    values = [0.5] * len(chunks)
+    if len(have) < 2:
+        return values
+    matrix = np.stack([chunks[i].vector for i in have]).astype(np.float32)
+    mean = matrix.mean(axis=0)
+    norm = float(np.linalg.norm(mean)) or 1.0
+    cosines = matrix @ (mean / norm)
+    low, high = float(cosines.min()), float(cosines.max())
+    spread = (high - low) or 1.0
+    for i, value in zip(have, cosines, strict=True):
+        values[i] = (float(value) - low) / spread
+    return values
+
+
+def _sections(
+    raw: Sequence[tuple[str, int, int, int, int]],
+    chunks: Sequence[ChunkInfo],
+    first: int,
+    last: int,
+) -> list[str]:
+    """The section of each sentence: its chunk's top-level heading where the document numbers
+    its sections, else a run of pages (at most MAX_SECTIONS runs)."""
+    headed = [section_of(chunks[r[4]].heading) if r[4] >= 0 else "" for r in raw]
+    if raw and sum(1 for h in headed if h) >= 0.6 * len(raw) and len(set(headed)) > 1:
+        # Sentences before the first heading (a title page, an abstract) are a section too.
+        return [h or "(opening)" for h in headed]
+    span = max(1, last - first + 1)
+    per = max(1, math.ceil(span / MAX_SECTIONS))
+    return [f"pages from {first + ((r[1] - first) // per) * per}" for r in raw]
+
+
+def _new(candidate: Candidate, chosen: Sequence[Candidate]) -> bool:
+    mine = textrules.content_words(candidate.text)
+    for other in chosen:
+        theirs = textrules.content_words(other.text)
+        shared = len(mine & theirs) / max(1, min(len(mine), len(theirs)))
+        if shared >= _DUPLICATE:
+            return False
+    return True
