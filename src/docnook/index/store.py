@@ -241,13 +241,15 @@ class Store:
         Chinese, Japanese and Korean, see index/cjk.py) `chunks_cjk`."""
         if table not in ("chunks_fts", "chunks_cjk"):
             raise ValueError(f"no full-text table {table!r}")
-        sql = (
-            f"SELECT {table}.rowid FROM {table} JOIN chunks c ON c.id = {table}.rowid "
-            f"WHERE {table} MATCH ?"
-        )
+        # The join to `chunks` is only for the document filter: without one, the full-text
+        # index answers alone (a third of a warm search's time at 100,000 chunks).
+        sql = f"SELECT {table}.rowid FROM {table} WHERE {table} MATCH ?"
         params: list[Any] = [expression]
         if document_ids:
-            sql += f" AND c.document_id IN ({','.join('?' * len(document_ids))})"
+            sql = (
+                f"SELECT {table}.rowid FROM {table} JOIN chunks c ON c.id = {table}.rowid "
+                f"WHERE {table} MATCH ? AND c.document_id IN ({','.join('?' * len(document_ids))})"
+            )
             params.extend(document_ids)
         sql += f" ORDER BY bm25({table}) LIMIT ?"
         params.append(limit)
