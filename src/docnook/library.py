@@ -19,11 +19,12 @@ from pathlib import Path
 from docnook import config, paths
 from docnook.errors import Cancelled, InputError
 from docnook.hashing import sha256_file
+from docnook.index import document_writes as writes
 from docnook.index import ocr_store
 from docnook.index import search as search_module
+from docnook.index.document_writes import DocumentFields
 from docnook.index.embedder import MAX_TOKENS, Embedder, shared_embedder
 from docnook.index.store import DocumentRecord, Store
-from docnook.index.vectors import to_blob
 from docnook.indexing_report import FileOutcome, IndexProgress, IndexReport
 from docnook.ingest import formats, pdf
 from docnook.ingest.chunker import Chunk, chunk_pages, with_headings
@@ -399,7 +400,7 @@ class Library:
             ):
                 # Another DocNook process indexed these very bytes since this one looked.
                 return FileOutcome(item.path, "unchanged", existing.id, pages=existing.pages)
-            values = (
+            fields = DocumentFields(
                 item.sha256,
                 item.title or Path(item.path).stem,
                 item.author,
@@ -411,54 +412,12 @@ class Library:
             )
             if existing is not None:
                 doc_id = existing.id
-                conn.execute("DELETE FROM chunks WHERE document_id = ?", (doc_id,))
-                conn.execute("DELETE FROM pages WHERE document_id = ?", (doc_id,))
-                conn.execute(
-                    "UPDATE documents SET sha256=?, title=?, author=?, pages=?, size=?, "
-                    "mtime_ns=?, status=?, error=?, "
-                    "indexed_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=?",
-                    (*values, doc_id),
-                )
+                writes.replace_document(conn, doc_id, fields)
             else:
-                doc_id = conn.execute(
-                    "INSERT INTO documents (sha256, title, author, pages, size, mtime_ns, "
-                    "status, error, path) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (*values, item.path),
-                ).lastrowid
+                doc_id = writes.insert_document(conn, item.path, fields)
             ocr_store.write(conn, doc_id, item.ocr_words)
             if item.status == pdf.STATUS_INDEXED:
-                conn.executemany(
-                    "INSERT INTO pages (document_id, page_no, text) VALUES (?,?,?)",
-                    [(doc_id, n, text) for n, text in enumerate(item.pages, start=1)],
-                )
-                conn.executemany(
-                    "INSERT INTO chunks (document_id, seq, page_start, page_end, char_start, "
-                    "char_end, text, heading) VALUES (?,?,?,?,?,?,?,?)",
-                    [
-                        (
-                            doc_id,
-                            c.seq,
-                            c.page_start,
-                            c.page_end,
-                            c.char_start,
-                            c.char_end,
-                            c.text,
-                            c.heading,
-                        )
-                        for c in item.chunks
-                    ],
-                )
-                chunk_ids = [
-                    row[0]
-                    for row in conn.execute(
-                        "SELECT id FROM chunks WHERE document_id = ? ORDER BY seq", (doc_id,)
-                    )
-                ]
-                if vectors is not None:
-                    conn.executemany(
-                        "INSERT INTO chunk_vectors (chunk_id, embedding) VALUES (?, ?)",
-                        [(cid, to_blob(vec)) for cid, vec in zip(chunk_ids, vectors, strict=True)],
-                    )
+                writes.write_content(conn, doc_id, item.pages, item.chunks, vectors)
             Store.bump_generation(conn)
         if item.status != pdf.STATUS_INDEXED:
             return FileOutcome(item.path, item.status, doc_id, item.error)
@@ -470,19 +429,8 @@ class Library:
         assert outcome is not None
         with self.store.transaction() as conn:
             if outcome.action == "moved":
-                # The file now lives elsewhere: its record, chunks and analyses follow it.
-                conn.execute(
-                    "DELETE FROM documents WHERE path = ? AND id != ?",
-                    (item.path, outcome.document_id),
-                )
-                conn.execute(
-                    "UPDATE documents SET path = ?, size = ?, mtime_ns = ? WHERE id = ?",
-                    (item.path, item.size, item.mtime_ns, outcome.document_id),
-                )
+                writes.move_document(conn, outcome.document_id, item.path, item.size, item.mtime_ns)
                 Store.bump_generation(conn)
             elif outcome.reason is None:
-                conn.execute(
-                    "UPDATE documents SET size = ?, mtime_ns = ? WHERE id = ?",
-                    (item.size, item.mtime_ns, outcome.document_id),
-                )
+                writes.touch_document(conn, outcome.document_id, item.size, item.mtime_ns)
         return outcome

@@ -251,11 +251,7 @@ def _load(library: Library, document_id: int, page_range: tuple[int, int] | None
                 f"Pages {first}-{last} are not in {record.title}, which has {len(pages)} "
                 f"page{'s' if len(pages) != 1 else ''}."
             )
-    rows = store.query(
-        "SELECT c.char_start, c.char_end, c.heading, v.embedding FROM chunks c "
-        "LEFT JOIN chunk_vectors v ON v.chunk_id = c.id WHERE c.document_id = ? ORDER BY c.seq",
-        (record.id,),
-    )
+    rows = store.chunk_layout(record.id)
     chunks = [
         ChunkInfo(
             int(start),

@@ -303,6 +303,16 @@ class Store:
         )
         return [ChunkRow(*row) for row in rows]
 
+    def chunk_layout(self, document_id: int) -> list[tuple[int, int, str | None, bytes | None]]:
+        """Each chunk of a document in order: its span in the joined text, its heading and its
+        vector's bytes (None where it was never embedded)."""
+        return self.query(
+            "SELECT c.char_start, c.char_end, c.heading, v.embedding FROM chunks c "
+            "LEFT JOIN chunk_vectors v ON v.chunk_id = c.id WHERE c.document_id = ? "
+            "ORDER BY c.seq",
+            (document_id,),
+        )
+
     def page_starts(self, document_id: int) -> list[int]:
         """Where each page starts in the document's pages joined by the chunker's separator
         (two characters): chunk character offsets count in that text."""
