@@ -85,11 +85,14 @@ def test_stop_watching_from_the_window_removes_or_keeps_the_documents(qtbot, mak
     index_and_wait(qtbot, window, [one, two])
     assert len(window.library_panel.folders.states()) == 2
 
-    with qtbot.waitSignal(window.unwatch_now(str(one), keep_documents=False).signals.finished):
+    # Generous waits: the job queues behind the window's start-up work on a busy machine.
+    unwatch = window.unwatch_now(str(one), keep_documents=False)
+    with qtbot.waitSignal(unwatch.signals.finished, timeout=FOLLOW_MS):
         pass
-    qtbot.waitUntil(lambda: names(window) == {"moss.pdf"})
-    with qtbot.waitSignal(window.unwatch_now(str(two), keep_documents=True).signals.finished):
+    qtbot.waitUntil(lambda: names(window) == {"moss.pdf"}, timeout=FOLLOW_MS)
+    unwatch = window.unwatch_now(str(two), keep_documents=True)
+    with qtbot.waitSignal(unwatch.signals.finished, timeout=FOLLOW_MS):
         pass
-    qtbot.waitUntil(lambda: not window.library_panel.folders.isVisible())
+    qtbot.waitUntil(lambda: not window.library_panel.folders.isVisible(), timeout=FOLLOW_MS)
     assert names(window) == {"moss.pdf"}
     assert "No longer watching two; 0 documents left the library." in window.banner.message()
