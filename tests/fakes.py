@@ -12,6 +12,8 @@ milliseconds on real SQLite and real PDFs. The integration tests never use them.
   counts the jobs it ran.
 - `use_tiny_model`: makes a data dir use a tiny GGUF header instead of the bundled model,
   so nothing is assembled or hashed at length.
+- `assistant_with`: the real `Assistant` on a data dir, with the fake embedder and a fake
+  engine around `model`; `refuse_the_engine`: makes any use of that engine fail the test.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
+from docnook.assistant import Assistant
 from docnook.config import Settings, save_settings
 from docnook.errors import ModelError
 from docnook.jobs import CancelToken
@@ -263,3 +267,20 @@ def use_tiny_model(data_dir: Path) -> str:
     name = ModelCatalog(data_dir).add(path).name
     save_settings(data_dir, Settings(model=name, n_ctx=1024, n_threads=1))
     return name
+
+
+def assistant_with(data_dir: Path, model: FakeModel) -> tuple[Assistant, FakeEngine]:
+    """The real assistant on `data_dir`, answering with `model` through a `FakeEngine`."""
+    use_tiny_model(data_dir)
+    engine = FakeEngine(model)
+    return Assistant(data_dir, FakeEmbedder(), engine=engine), engine  # type: ignore[arg-type]
+
+
+def refuse_the_engine(monkeypatch: pytest.MonkeyPatch, engine: FakeEngine) -> None:
+    """Any load or job on `engine` from now on fails the test: the model must not be used."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the language model was used")
+
+    monkeypatch.setattr(engine, "run", refuse)
+    monkeypatch.setattr(engine, "load", refuse)

@@ -8,10 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from docnook.assistant import Assistant, TaskProgress
+from docnook.assistant import TaskProgress
 from docnook.library import Library
 from docnook.llm import prompts
-from fakes import FakeEmbedder, FakeEngine, FakeModel, use_tiny_model
+from fakes import (
+    FakeEmbedder,
+    FakeModel,
+    assistant_with,
+    refuse_the_engine,
+)
 from gguf_tools import tiny_gguf
 from pdfmaker import make_image_only_pdf, make_pdf
 
@@ -43,20 +48,6 @@ def library_ids(tmp_path: Path, data_dir: Path) -> dict[str, int]:
     with Library(data_dir, FakeEmbedder()) as library:  # type: ignore[arg-type]
         library.index([pdfs])
         return {Path(r.path).stem: r.id for r in library.documents()}
-
-
-def assistant_with(data_dir: Path, model: FakeModel) -> tuple[Assistant, FakeEngine]:
-    use_tiny_model(data_dir)
-    engine = FakeEngine(model)
-    return Assistant(data_dir, FakeEmbedder(), engine=engine), engine  # type: ignore[arg-type]
-
-
-def refuse_the_engine(monkeypatch: pytest.MonkeyPatch, engine: FakeEngine) -> None:
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the language model was used")
-
-    monkeypatch.setattr(engine, "run", refuse)
-    monkeypatch.setattr(engine, "load", refuse)
 
 
 # -- sentiment ---------------------------------------------------------------------------------

@@ -9,12 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from docnook.assistant import Assistant
 from docnook.assistant.asking import NOT_FOUND, compose
 from docnook.errors import Cancelled
 from docnook.jobs import CancelToken
 from docnook.library import Library
-from fakes import FakeEmbedder, FakeEngine, FakeModel, use_tiny_model
+from fakes import (
+    FakeEmbedder,
+    FakeModel,
+    assistant_with,
+    refuse_the_engine,
+)
 from pdfmaker import make_pdf
 
 # Long pages, so each is its own chunk and a citation can only be right by its page.
@@ -41,22 +45,10 @@ def handbook(tmp_path: Path, data_dir: Path) -> int:
         return record.id
 
 
-def assistant_with(data_dir: Path, reply: str) -> tuple[Assistant, FakeEngine]:
-    use_tiny_model(data_dir)
-    engine = FakeEngine(FakeModel(reply=reply))
-    return Assistant(data_dir, FakeEmbedder(), engine=engine), engine  # type: ignore[arg-type]
-
-
-def refuse(monkeypatch: pytest.MonkeyPatch, engine: FakeEngine) -> None:
-    def refused(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the language model was used")
-
-    monkeypatch.setattr(engine, "run", refused)
-    monkeypatch.setattr(engine, "load", refused)
-
-
 def test_the_quote_comes_first_then_the_checked_phrasing(data_dir: Path, handbook: int) -> None:
-    assistant, engine = assistant_with(data_dir, "Marta Olsen kept it, from 1881 to 1921.")
+    assistant, engine = assistant_with(
+        data_dir, FakeModel(reply="Marta Olsen kept it, from 1881 to 1921.")
+    )
     events: list[tuple[str, str]] = []
     with assistant:
         answer = assistant.ask(
@@ -82,7 +74,9 @@ def test_a_phrasing_with_a_fact_not_in_the_passage_is_never_shown(
     data_dir: Path, handbook: int
 ) -> None:
     # 1875 and "Henrik" are nowhere in the cited passage: the check stops the stream there.
-    assistant, _ = assistant_with(data_dir, "Marta Olsen kept it from 1875, helped by Henrik.")
+    assistant, _ = assistant_with(
+        data_dir, FakeModel(reply="Marta Olsen kept it from 1875, helped by Henrik.")
+    )
     tokens: list[str] = []
     with assistant:
         answer = assistant.ask(QUESTION, on_token=tokens.append)
@@ -94,8 +88,10 @@ def test_a_phrasing_with_a_fact_not_in_the_passage_is_never_shown(
 def test_a_question_the_library_cannot_answer_is_declined_without_the_model(
     data_dir: Path, handbook: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assistant, engine = assistant_with(data_dir, "The ingress controller is configured by YAML.")
-    refuse(monkeypatch, engine)
+    assistant, engine = assistant_with(
+        data_dir, FakeModel(reply="The ingress controller is configured by YAML.")
+    )
+    refuse_the_engine(monkeypatch, engine)
     with assistant:
         answer = assistant.ask("How is the Kubernetes ingress controller configured with TLS?")
     assert not answer.found and not answer.supported
@@ -110,8 +106,8 @@ def test_a_question_the_library_cannot_answer_is_declined_without_the_model(
 def test_a_question_whose_words_are_all_in_the_library_but_far_from_any_sentence_is_declined(
     data_dir: Path, handbook: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assistant, engine = assistant_with(data_dir, "Never said.")
-    refuse(monkeypatch, engine)
+    assistant, engine = assistant_with(data_dir, FakeModel(reply="Never said."))
+    refuse_the_engine(monkeypatch, engine)
     with assistant:
         answer = assistant.ask("Storm logbooks guild summer nine?")
     assert not answer.found and answer.answer == NOT_FOUND
@@ -120,7 +116,7 @@ def test_a_question_whose_words_are_all_in_the_library_but_far_from_any_sentence
 def test_the_service_keeps_the_chat_and_a_follow_up_is_searched_with_it(
     data_dir: Path, handbook: int
 ) -> None:
-    assistant, _ = assistant_with(data_dir, "For forty years.")
+    assistant, _ = assistant_with(data_dir, FakeModel(reply="For forty years."))
     with assistant:
         first = assistant.ask(QUESTION)
         assert first.chat_id is not None
@@ -136,7 +132,9 @@ def test_the_service_keeps_the_chat_and_a_follow_up_is_searched_with_it(
 def test_cancel_while_phrasing_files_the_words_so_far_as_stopped(
     data_dir: Path, handbook: int
 ) -> None:
-    assistant, _ = assistant_with(data_dir, "Marta Olsen kept the old lighthouse for forty years.")
+    assistant, _ = assistant_with(
+        data_dir, FakeModel(reply="Marta Olsen kept the old lighthouse for forty years.")
+    )
     cancel = CancelToken()
     tokens: list[str] = []
 

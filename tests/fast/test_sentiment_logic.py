@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from docnook.assistant import Assistant
 from docnook.assistant.calibration_cache import FILE_NAME
 from docnook.errors import Cancelled, InputError
 from docnook.jobs import CancelToken
 from docnook.library import Library
 from docnook.llm import calibration, prompts
-from fakes import FakeEmbedder, FakeEngine, FakeModel, use_tiny_model
+from fakes import FakeEmbedder, FakeModel, assistant_with
 from pdfmaker import make_image_only_pdf, make_pdf
 
 NOTICE = (
@@ -39,12 +38,6 @@ def ids(tmp_path: Path, data_dir: Path) -> dict[str, int]:
     with Library(data_dir, FakeEmbedder()) as library:  # type: ignore[arg-type]
         library.index([pdfs])
         return {Path(r.path).stem: r.id for r in library.documents()}
-
-
-def assistant_with(data_dir: Path, model: FakeModel) -> tuple[Assistant, FakeEngine]:
-    use_tiny_model(data_dir)
-    engine = FakeEngine(model)
-    return Assistant(data_dir, FakeEmbedder(), engine=engine), engine  # type: ignore[arg-type]
 
 
 def content_free_prompts(model: FakeModel) -> int:
