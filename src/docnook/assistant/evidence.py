@@ -37,8 +37,8 @@ _FRAME = frozenset(textrules.stem(word) for word in _FRAME_TEXT.split())
 _ANAPHORA_TEXT = "it its this these they their such that those he she there"
 _ANAPHORA = frozenset(_ANAPHORA_TEXT.split())
 
-# The two tests of support. The similarity is all-MiniLM-L6-v2's cosine plus the keyword
-# bonus of `rerank.py`; coverage is the share of the question's key terms in the passage.
+# The first test of support: a sentence this close. The similarity is all-MiniLM-L6-v2's
+# cosine plus the keyword bonus of `rerank.py`. (The second, `absent`, is asked of the index.)
 MIN_SENTENCE_SCORE = 0.45
 MAX_QUOTE_CHARS = 480
 
@@ -49,7 +49,6 @@ class Evidence:
     quote: str  # the supporting sentence(s), exact text of the page, whitespace tidied
     page: int
     sentence: ScoredSentence
-    coverage: float  # share of the question's key terms found in the passage
     supported: bool
     absent: tuple[str, ...] = ()  # words of the question that no passage of the library holds
 
@@ -115,7 +114,6 @@ def assess(question: str, hits: list[SearchHit], absent: Sequence[str] = ()) -> 
         if best is None:
             continue
         quote, page = quote_span(hit, best)
-        covered = coverage(question, hit.text)
         supported = best.score >= MIN_SENTENCE_SCORE and not absent
-        return Evidence(hit, quote, page, best, covered, supported, tuple(absent))
+        return Evidence(hit, quote, page, best, supported, tuple(absent))
     return None
