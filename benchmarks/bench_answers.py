@@ -113,7 +113,9 @@ def index_key(files: list[Path]) -> str:
     for path in files:
         digest.update(f"{path.name}:{_sha256(path)}\n".encode())
     package = Path(docnook.__file__).resolve().parent
-    for source in sorted([*package.glob("ingest/*.py"), *package.glob("index/*.py")]):
+    # text.py too: its sentence splitter decides the spans of the stored sentence vectors.
+    sources = [*package.glob("ingest/*.py"), *package.glob("index/*.py"), package / "text.py"]
+    for source in sorted(sources):
         digest.update(source.relative_to(package).as_posix().encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]

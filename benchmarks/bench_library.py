@@ -126,20 +126,18 @@ def build(work: Path, docs: int, per_doc: int, distinct: int) -> dict[str, Any]:
     """Write the folder and the index (once per size); returns the build's description."""
     marker = work / "built.json"
     if marker.exists():
-        return json.loads(marker.read_text())
+        info = json.loads(marker.read_text())
+        if "sentence_vectors" not in info:  # built before the index stored them
+            info["sentence_vectors"] = _add_sentence_vectors(work, info["distinct_embeddings"])
+            marker.write_text(json.dumps(info))
+        return info
     from docnook.folders import FolderService
     from docnook.index.embedder import shared_embedder
     from docnook.index.store import Store
     from docnook.index.vectors import to_blob
     from docnook.library import Library
 
-    rng = random.Random(15)
-    vocabulary = _vocabulary(rng)
-    weights, total = [], 0.0
-    for rank in range(len(vocabulary)):  # Zipf's law: the r-th word is 1/r as frequent
-        total += 1.0 / (rank + 10)
-        weights.append(total)
-    passages = [_passage(rng, vocabulary, weights) for _ in range(distinct)]
+    passages = _passages(distinct)
     started = time.perf_counter()
     embedder = shared_embedder()
     vectors = []
@@ -164,7 +162,9 @@ def build(work: Path, docs: int, per_doc: int, distinct: int) -> dict[str, Any]:
         service.add(files)
         check = service.sync()
         assert not check.changed_anything, check.summary()
+    sentences = _add_sentence_vectors(work, distinct)
     info = {
+        "sentence_vectors": sentences,
         "docs": docs,
         "chunks": docs * per_doc,
         "distinct_embeddings": distinct,
@@ -174,6 +174,54 @@ def build(work: Path, docs: int, per_doc: int, distinct: int) -> dict[str, Any]:
     }
     marker.write_text(json.dumps(info))
     return info
+
+
+def _passages(distinct: int) -> list[str]:
+    rng = random.Random(15)
+    vocabulary = _vocabulary(rng)
+    weights, total = [], 0.0
+    for rank in range(len(vocabulary)):  # Zipf's law: the r-th word is 1/r as frequent
+        total += 1.0 / (rank + 10)
+        weights.append(total)
+    return [_passage(rng, vocabulary, weights) for _ in range(distinct)]
+
+
+def _add_sentence_vectors(work: Path, distinct: int) -> int:
+    """Each chunk's sentence vectors, as indexing stores them (`index/sentence_vectors.py`):
+    pooled from the real model's pass over each distinct passage, its spans moved past the
+    chunk's own first sentence ("Record d-c of the ... survey."), which gets none."""
+    from docnook.index import sentence_vectors
+    from docnook.index.embedder import shared_embedder
+    from docnook.index.store import Store
+
+    passages = _passages(distinct)
+    spans = [sentence_vectors.sentence_spans(p) for p in passages]
+    pooled: list = []
+    for start in range(0, distinct, 256):
+        _, part = shared_embedder().embed_with_sentences(
+            passages[start : start + 256], spans[start : start + 256]
+        )
+        assert part is not None, "the ONNX embedder pools sentences; torch does not"
+        pooled.extend(part)
+        print(f"pooled the sentences of {len(pooled)}/{distinct} passages", file=sys.stderr)
+    store = Store(_index_path(work / "data"))
+    written = 0
+    rows = store.query("SELECT id, document_id, seq, text FROM chunks ORDER BY document_id, seq")
+    by_passage = {p: n for n, p in enumerate(passages)}
+    for first in range(0, len(rows), 5000):
+        with store.transaction() as conn:
+            ids, all_spans, all_vectors = [], [], []
+            for chunk_id, _, _, text in rows[first : first + 5000]:
+                cut = text.index(". ") + 2
+                n = by_passage[text[cut:]]
+                ids.append(chunk_id)
+                all_spans.append([(a + cut, b + cut) for a, b in spans[n]])
+                all_vectors.append(pooled[n])
+            sentence_vectors.write(conn, ids, all_spans, all_vectors)
+            written += len(ids)
+        print(f"stored sentence vectors of {written}/{len(rows)} chunks", file=sys.stderr)
+    store.close()
+    return written
 
 
 def _index_path(data: Path) -> Path:

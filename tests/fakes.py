@@ -89,6 +89,23 @@ class FakeEmbedder:
                 on_done(min(start + self.slice, len(texts)))
         return out
 
+    def embed_with_sentences(
+        self,
+        texts: Sequence[str],
+        sentence_spans: Sequence[Sequence[tuple[int, int]]],
+        cancel: CancelToken | None = None,
+        on_done: Callable[[int], None] | None = None,
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """As the real one: each sentence's vector comes with its text's, at no extra call."""
+        vectors = self.embed(texts, cancel, on_done)
+        sentences = [
+            np.array([self._vector(text[a:b]) for a, b in spans], dtype=np.float32).reshape(
+                len(spans), self.dimensions
+            )
+            for text, spans in zip(texts, sentence_spans, strict=True)
+        ]
+        return vectors, sentences
+
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
 

@@ -20,7 +20,7 @@ from docnook import config, paths
 from docnook.errors import Cancelled, InputError
 from docnook.hashing import sha256_file
 from docnook.index import document_writes as writes
-from docnook.index import ocr_store
+from docnook.index import ocr_store, sentence_vectors
 from docnook.index import search as search_module
 from docnook.index.document_writes import DocumentFields
 from docnook.index.embedder import MAX_TOKENS, Embedder, shared_embedder
@@ -140,11 +140,14 @@ class Library:
         document_ids: list[int] | None = None,
         mode: str = "hybrid",
         second_stage: bool = True,
+        exact: int = 0,
     ) -> list[search_module.SearchHit]:
         """The `k` best places for `query`, each with its sentences scored and the page its
-        best sentence is on (see `index/search.py` for the stages)."""
+        best sentence is on (see `index/search.py` for the stages). `exact`: how many of
+        the best have their leading sentences scored by vectors of the sentence alone, as
+        judging an answer's support wants."""
         return search_module.search(
-            self.store, self.embedder.embed, query, k, document_ids, mode, second_stage
+            self.store, self.embedder.embed, query, k, document_ids, mode, second_stage, exact
         )
 
     def absent_words(self, words: list[str], document_ids: list[int] | None = None) -> list[str]:
@@ -384,11 +387,21 @@ class Library:
         if item.skip is not None:
             return self._apply_skip(item)
         vectors = None
+        sentences = None
         if item.status == pdf.STATUS_INDEXED and item.chunks:
             # The heading path goes into the vector too: "It defaults to 7" is about the
             # section's subject, which the heading names.
             texts = [f"{c.heading}\n{c.text}" if c.heading else c.text for c in item.chunks]
-            vectors = self.embedder.embed(texts, cancel, lambda n: on_chunks(n, len(texts)))
+            spans = [sentence_vectors.sentence_spans(c.text) for c in item.chunks]
+            # The encoder reads the heading first: the spans move by its length.
+            shifted = [
+                [(a + len(t) - len(c.text), b + len(t) - len(c.text)) for a, b in chunk_spans]
+                for t, c, chunk_spans in zip(texts, item.chunks, spans, strict=True)
+            ]
+            vectors, pooled = self.embedder.embed_with_sentences(
+                texts, shifted, cancel, lambda n: on_chunks(n, len(texts))
+            )
+            sentences = (spans, pooled) if pooled is not None else None
         cancel.raise_if_cancelled()
         with self.store.transaction() as conn:
             existing = self.store.document_by_path(item.path)
@@ -417,7 +430,7 @@ class Library:
                 doc_id = writes.insert_document(conn, item.path, fields)
             ocr_store.write(conn, doc_id, item.ocr_words)
             if item.status == pdf.STATUS_INDEXED:
-                writes.write_content(conn, doc_id, item.pages, item.chunks, vectors)
+                writes.write_content(conn, doc_id, item.pages, item.chunks, vectors, sentences)
             Store.bump_generation(conn)
         if item.status != pdf.STATUS_INDEXED:
             return FileOutcome(item.path, item.status, doc_id, item.error)

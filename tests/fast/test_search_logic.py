@@ -102,3 +102,40 @@ def test_fusion_rewards_agreement() -> None:
 def test_an_unknown_mode_is_refused(library: Library) -> None:
     with pytest.raises(ValueError, match="mode"):
         library.search("walrus", mode="fuzzy")
+
+
+def test_sentences_stored_at_indexing_are_read_not_embedded_again(
+    library: Library, indexed: dict[str, int], fake_embedder, monkeypatch
+) -> None:
+    ids = [row[0] for row in library.store.query("SELECT id FROM chunks")]
+    stored = library.store.sentence_vectors(ids)
+    assert stored and all(len(spans) == len(vectors) for spans, vectors in stored.values())
+    calls: list[list[str]] = []
+    real = fake_embedder.embed
+
+    def counting(texts, *args, **kwargs):
+        calls.append(list(texts))
+        return real(texts, *args, **kwargs)
+
+    monkeypatch.setattr(fake_embedder, "embed", counting)
+    best = library.search("deposit returned thirty days", k=3)[0]
+    assert calls == [["deposit returned thirty days"]]  # the question alone
+    assert best.best_sentence is not None and "deposit" in best.best_sentence.text
+    # Asked for `exact`, the best place's leading sentences are embedded alone as well.
+    calls.clear()
+    exact = library.search("deposit returned thirty days", k=3, exact=1)[0]
+    assert len(calls) == 2 and calls[1] and "deposit" in exact.best_sentence.text
+
+
+def test_a_library_without_stored_sentences_embeds_the_few_it_needs(
+    library: Library, indexed: dict[str, int], fake_embedder, monkeypatch
+) -> None:
+    with library.store.transaction() as conn:
+        conn.execute("DELETE FROM sentence_vectors")
+    calls: list[list[str]] = []
+    real = fake_embedder.embed
+    monkeypatch.setattr(
+        fake_embedder, "embed", lambda texts, *a, **k: calls.append(list(texts)) or real(texts)
+    )
+    best = library.search("deposit returned thirty days", k=3)[0]
+    assert len(calls) == 2 and "deposit" in best.best_sentence.text

@@ -50,6 +50,28 @@ def test_onnx_backend_matches_torch(torch_embedder):
     assert list(np.argmax(got @ expected.T, axis=1)) == list(range(len(TEXTS)))
 
 
+def test_sentences_pooled_from_their_text_read_like_the_sentences_alone():
+    # Three sentences on three subjects in one passage: each pooled vector comes out of the
+    # passage's one pass, yet is nearest to its own sentence embedded alone.
+    sentences = [
+        "The walrus feeds on clams that it digs from the floor of the Arctic sea.",
+        "Set the environment variable R_LIBS to add a directory of installed packages.",
+        "The tenant pays the deposit back within thirty days of leaving the flat.",
+    ]
+    text = " ".join(sentences)
+    spans, start = [], 0
+    for sentence in sentences:
+        start = text.index(sentence, start)
+        spans.append((start, start + len(sentence)))
+    onnx = Embedder(backend="onnx")
+    (whole,), pooled = onnx.embed_with_sentences([text], [spans])
+    assert pooled is not None and pooled[0].shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(pooled[0], axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(whole, onnx.embed([text])[0], atol=1e-5)
+    alone = onnx.embed(sentences)
+    assert list(np.argmax(pooled[0] @ alone.T, axis=1)) == [0, 1, 2]
+
+
 def test_onnx_model_is_built_once_and_reused(monkeypatch):
     embedder = Embedder(backend="onnx")
     first = onnx_model.ensure_model(embedder.model_path, 256, 1)

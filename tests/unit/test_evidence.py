@@ -33,11 +33,19 @@ def _hit(scores: dict[str, float]) -> SearchHit:
 
 
 def test_quote_takes_the_lead_in_and_the_sentence_it_points_back_to() -> None:
+    # A short sentence is quoted with those after it (here to the passage's end), from the
+    # passage's own text, not only the sentences the second stage scored.
     hit = _hit({"The digits option controls printing:": 0.8})
     assert quote_span(hit, hit.sentences[0]) == (
-        "The digits option controls printing: It defaults to 7 significant digits.",
+        "The digits option controls printing: It defaults to 7 significant digits. "
+        "Scipen sets a penalty.",
         4,
     )
+    long = "It defaults to 7 significant digits " + "and more words " * 12 + "here."
+    text = f"{long} Scipen sets a penalty."
+    alone = ScoredSentence(long, 0, len(long), 4, 0.8, 0.0, 0.8)
+    wide = SearchHit(1, 1, "/m.pdf", "Manual", 4, 4, 1.0, text, 4, 0.5, 1, (alone,))
+    assert quote_span(wide, alone) == (long, 4)  # long enough to stand alone
     hit = _hit({"It defaults to 7 significant digits.": 0.8})
     quote, _ = quote_span(hit, hit.sentences[0])
     assert quote.startswith("The digits option")

@@ -155,7 +155,8 @@ class Asking:
             ids = [indexed_document(library, ref).id for ref in document_ids or []] or None
             # A follow-up is searched, and judged, with the question it follows.
             query = context.query_for(question)
-            hits = library.search(query, k=SEARCH_K, document_ids=ids)
+            # The first hit's sentences are scored alone too: support is judged on that scale.
+            hits = library.search(query, k=SEARCH_K, document_ids=ids, exact=1)
             absent = library.absent_words(key_words(query), ids) if hits else []
         evidence = assess(query, hits, absent)
         self.last_evidence = evidence

@@ -41,6 +41,7 @@ _ANAPHORA = frozenset(_ANAPHORA_TEXT.split())
 # cosine plus the keyword bonus of `rerank.py`. (The second, `absent`, is asked of the index.)
 MIN_SENTENCE_SCORE = 0.45
 MAX_QUOTE_CHARS = 480
+MIN_QUOTE_CHARS = 200  # about two sentences of prose
 
 
 @dataclass(frozen=True)
@@ -89,20 +90,35 @@ def coverage(question: str, passage: str) -> float:
 
 
 def quote_span(hit: SearchHit, best: ScoredSentence) -> tuple[str, int]:
-    """The quote around `best`, as exact text of `hit`'s passage, and the page it starts on."""
-    ordered = sorted(hit.sentences, key=lambda s: s.start)
-    index = next(i for i, s in enumerate(ordered) if s.start == best.start)
-    first, last = index, index
+    """The quote around `best`, as exact text of `hit`'s passage, and the page it starts on.
+    Widened over the passage's own sentences (not only the few the second stage scored)."""
+    spans = [span for span in textrules.sentence_spans(hit.text) if span[1] > span[0]]
+    index = next((i for i, (a, b) in enumerate(spans) if a <= best.start < b), None)
+    if index is None:  # the scorer cut the passage differently: the sentence alone
+        return " ".join(best.text.split())[:MAX_QUOTE_CHARS], best.page
+    first = last = index
     words = textrules.words(best.text)
-    if words and words[0] in _ANAPHORA and index > 0:
+    # A sentence that points back ("It defaults to 7") is quoted with the one before, unless
+    # the passage's own sentence already begins earlier and holds it.
+    if words and words[0] in _ANAPHORA and index > 0 and spans[index][0] >= best.start:
         first = index - 1
-    if (best.text.rstrip().endswith(":") or len(words) < 8) and index + 1 < len(ordered):
-        last = index + 1
-    start, end = ordered[first].start, ordered[last].end
+    # The sentence that matches a question best is often the one that introduces the answer
+    # ("... set the random seed to make the examples reproducible.", a heading, a line ending
+    # in "e.g." or a colon) and the value follows it: a short quote takes its next sentences
+    # until it reads as a passage, not a line.
+    while (
+        last + 1 < len(spans)
+        and spans[last][1] - spans[first][0] < MIN_QUOTE_CHARS
+        and spans[last + 1][1] - spans[first][0] <= MAX_QUOTE_CHARS
+    ):
+        last += 1
+    start, end = spans[first][0], spans[last][1]
     quote = " ".join(hit.text[start:end].split())
     if len(quote) > MAX_QUOTE_CHARS:
-        quote = " ".join(best.text.split())[:MAX_QUOTE_CHARS]
-    return quote, ordered[first].page
+        return " ".join(best.text.split())[:MAX_QUOTE_CHARS], best.page
+    # The page of `best`, the sentence the question matched, even where the quote begins with
+    # the end of the page before: that is where the reader opens and highlights.
+    return quote, best.page
 
 
 def assess(question: str, hits: list[SearchHit], absent: Sequence[str] = ()) -> Evidence | None:

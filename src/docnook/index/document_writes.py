@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from docnook.index import sentence_vectors
 from docnook.index.vectors import to_blob
 from docnook.ingest.chunker import Chunk
 
@@ -67,8 +68,10 @@ def write_content(
     pages: Sequence[str],
     chunks: Sequence[Chunk],
     vectors: np.ndarray | None,
+    sentences: tuple[Sequence[sentence_vectors.Spans], Sequence[np.ndarray]] | None = None,
 ) -> None:
-    """A document's page texts, its chunks and (when embedded) one vector per chunk."""
+    """A document's page texts, its chunks and (when embedded) one vector per chunk, and
+    where given each chunk's sentence spans and their vectors."""
     conn.executemany(
         "INSERT INTO pages (document_id, page_no, text) VALUES (?,?,?)",
         [(doc_id, n, text) for n, text in enumerate(pages, start=1)],
@@ -93,6 +96,8 @@ def write_content(
         "INSERT INTO chunk_vectors (chunk_id, embedding) VALUES (?, ?)",
         [(cid, to_blob(vec)) for cid, vec in zip(chunk_ids, vectors, strict=True)],
     )
+    if sentences is not None:
+        sentence_vectors.write(conn, chunk_ids, *sentences)
 
 
 def move_document(

@@ -214,6 +214,38 @@ class Embedder:
                 on_done(done)
         return out
 
+    def embed_with_sentences(
+        self,
+        texts: Sequence[str],
+        sentence_spans: Sequence[Sequence[tuple[int, int]]],
+        cancel: CancelToken | None = None,
+        on_done: Callable[[int], None] | None = None,
+    ) -> tuple[np.ndarray, list[np.ndarray] | None]:
+        """`embed`, and a vector for each span of `sentence_spans[i]` in `texts[i]`, pooled
+        from the same pass (`onnx_model.pool_spans`). The torch fallback gives None for the
+        sentences: search then embeds the few it needs when asked."""
+        model = self.load()
+        if not hasattr(model, "encode_with_sentences"):
+            return self.embed(texts, cancel, on_done), None
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        sentences: list[np.ndarray] = [np.zeros((0, self.dimensions), np.float32)] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        done = 0
+        for start in range(0, len(order), SLICE):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            picked = order[start : start + SLICE]
+            vectors, pooled = model.encode_with_sentences(
+                [texts[i] for i in picked], [sentence_spans[i] for i in picked]
+            )
+            out[picked] = vectors
+            for index, value in zip(picked, pooled, strict=True):
+                sentences[index] = value
+            done += len(picked)
+            if on_done is not None:
+                on_done(done)
+        return out, sentences
+
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
 

@@ -203,6 +203,21 @@ def m007_ocr(conn: sqlite3.Connection) -> None:
     )
 
 
+def m008_sentence_vectors(conn: sqlite3.Connection) -> None:
+    """Each chunk's sentences (spans in its text) and their vectors, pooled while the chunk was
+    embedded (`sentence_vectors.py`), so the second stage of search reads them instead of
+    running the model. Chunks indexed before have none and are scored as before."""
+    conn.executescript(
+        """
+        CREATE TABLE sentence_vectors (
+            chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+            spans BLOB NOT NULL,
+            vectors BLOB NOT NULL
+        );
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_library,
     m002_analyses,
@@ -211,5 +226,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m005_watched_folders,
     m006_cjk_pairs,
     m007_ocr,
+    m008_sentence_vectors,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -296,9 +296,22 @@ class OnnxEncoder:
         self.tokenizer.enable_truncation(max_tokens)
 
     def encode(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
+        return self.encode_with_sentences(texts, None, batch_size)[0]
+
+    def encode_with_sentences(
+        self,
+        texts: Sequence[str],
+        sentence_spans: Sequence[Sequence[tuple[int, int]]] | None,
+        batch_size: int | None = None,
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """`encode`, and where `sentence_spans` are given (character spans of each text), a
+        vector per sentence pooled from the same pass: the mean of the sentence's own word
+        pieces as the whole text shaped them ("late chunking"), so a sentence costs nothing
+        more than the text it is in. A sentence past the model's window gets zeros."""
         batch_size = batch_size or self.batch_size
         encodings = self.tokenizer.encode_batch(list(texts))
         out: np.ndarray | None = None
+        sentences: list[np.ndarray] = [np.zeros((0, 0), np.float32)] * len(texts)
         # Longest first in batches of like length: padding costs as much as real tokens.
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
         for start in range(0, len(order), batch_size):
@@ -320,4 +333,30 @@ class OnnxEncoder:
             if out is None:
                 out = np.zeros((len(texts), pooled.shape[1]), dtype=np.float32)
             out[picked] = pooled / np.maximum(norms, 1e-12)
-        return out if out is not None else np.zeros((0, 0), dtype=np.float32)
+            if sentence_spans is not None:
+                for row, index in enumerate(picked):
+                    sentences[index] = pool_spans(
+                        hidden[row], encodings[index].offsets, sentence_spans[index]
+                    )
+        if out is None:
+            out = np.zeros((0, 0), dtype=np.float32)
+        return out, sentences
+
+
+def pool_spans(
+    hidden: np.ndarray, offsets: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]
+) -> np.ndarray:
+    """Unit vectors, one per character span, each the mean of the token states that lie
+    inside it (special tokens have empty offsets and never do). Zeros where none does."""
+    out = np.zeros((len(spans), hidden.shape[-1]), dtype=np.float32)
+    if not spans:
+        return out
+    starts = np.array([a for a, _ in offsets], dtype=np.int64)
+    ends = np.array([b for _, b in offsets], dtype=np.int64)
+    real = ends > starts
+    for n, (a, b) in enumerate(spans):
+        inside = real & (starts >= a) & (ends <= b)
+        if inside.any():
+            vector = hidden[: len(offsets)][inside].mean(axis=0)
+            out[n] = vector / max(float(np.linalg.norm(vector)), 1e-12)
+    return out

@@ -24,11 +24,11 @@ import numpy as np
 
 from docnook import text as textrules
 from docnook.index.places import Place
+from docnook.index.sentence_vectors import MIN_WORDS
 
 RERANK_PLACES = 10  # candidates the second stage reads
 SENTENCES_PER_PLACE = 4  # of each, the sentences embedded and scored
 _MAX_SENTENCE_CHARS = 320  # a "sentence" longer than this is a table or a list: cut it
-_MIN_WORDS = 2
 # How the evidence is weighed: meaning first, then the question's own words, then the
 # first stage's view of the whole passage.
 WEIGHT_SENTENCE = 0.5
@@ -65,42 +65,107 @@ def _overlap(wanted: set[str], sentence: str) -> float:
     return len(wanted & textrules.content_words(sentence)) / len(wanted)
 
 
+Stored = Callable[[list[int]], dict[int, tuple[np.ndarray, np.ndarray]]]
+
+
 def rerank(
     places: Sequence[Place],
     query: str,
     query_vector: np.ndarray,
     embed: Callable[[list[str]], np.ndarray],
     page_starts: Callable[[int], list[int]],
+    stored: Stored | None = None,
+    exact: int = 0,
 ) -> list[Reranked]:
-    """`places` re-ordered by their best sentences, best first. Embedding is what costs
-    (about 10 ms of CPU a sentence on 2 cores), so only each place's likeliest sentences
-    are embedded: those holding most of the question's words, then the first ones."""
+    """`places` re-ordered by their best sentences, best first. Every sentence whose vector
+    was stored at indexing (`sentence_vectors.py`) is scored, at no model cost; a place
+    without stored sentences has its likeliest few embedded now (those holding most of the
+    question's words, then the first ones; about 10 ms of CPU a sentence on 2 cores).
+    `exact`: how many of the best places have their leading sentences embedded on their own
+    as well and scored by those vectors, the scale `assistant/evidence.py` judges support
+    on (a pooled vector reads its sentence in context, and is for ranking)."""
     wanted = query_terms(query)
-    pieces: list[tuple[int, int, int, str, float]] = []  # place, start, end, text, overlap
-    for index, place in enumerate(places):
-        passage = place.text
-        found = []
-        for order, (start, end) in enumerate(textrules.sentence_spans(passage)):
-            sentence = passage[start:end]
-            if len(textrules.words(sentence)) < _MIN_WORDS:
-                continue
-            found.append((order, start, end, sentence, _overlap(wanted, sentence)))
-        found.sort(key=lambda f: (-f[4], f[0]))
-        for _, start, end, sentence, overlap in found[:SENTENCES_PER_PLACE]:
-            pieces.append((index, start, end, sentence, overlap))
-    if not pieces:
-        return [Reranked(p, (), p.similarity) for p in places]
-    vectors = embed([piece[3][:_MAX_SENTENCE_CHARS] for piece in pieces])
-    similarities = vectors @ np.asarray(query_vector, dtype=np.float32)
+    query_vector = np.asarray(query_vector, dtype=np.float32)
+    known = _stored_by_offset(places, stored)
     per_place: dict[int, list[ScoredSentence]] = {}
+    pending: list[tuple[int, int, int, str, float]] = []  # place, start, end, text, overlap
+    for index, place in enumerate(places):
+        found = []
+        for order, (start, end) in enumerate(textrules.sentence_spans(place.text)):
+            sentence = place.text[start:end]
+            if len(textrules.words(sentence)) < MIN_WORDS:
+                continue
+            overlap = _overlap(wanted, sentence)
+            vector = known.get(
+                (place.document_id, place.char_start + start, place.char_start + end)
+            )
+            found.append((order, start, end, sentence, overlap, vector))
+        if any(f[5] is not None for f in found):
+            for _, start, end, sentence, overlap, vector in found:
+                if vector is not None:
+                    similarity = float(vector @ query_vector)
+                    per_place.setdefault(index, []).append(
+                        _scored(place, page_starts, sentence, start, end, similarity, overlap)
+                    )
+            continue
+        found.sort(key=lambda f: (-f[4], f[0]))
+        pending.extend((index, f[1], f[2], f[3], f[4]) for f in found[:SENTENCES_PER_PLACE])
+    _embed_and_score(pending, places, query_vector, embed, page_starts, per_place)
+    results = _ranked(places, per_place)
+    if exact > 0:
+        results = _exact(results[:exact], query_vector, embed) + results[exact:]
+    return results
+
+
+def _stored_by_offset(
+    places: Sequence[Place], stored: Stored | None
+) -> dict[tuple[int, int, int], np.ndarray]:
+    """(document, start, end) in the document's text -> the sentence's stored vector."""
+    if stored is None:
+        return {}
+    chunks = {chunk.id: chunk for place in places for chunk in place.chunks}
+    known = {}
+    for chunk_id, (spans, vectors) in stored(list(chunks)).items():
+        chunk = chunks[chunk_id]
+        for (a, b), vector in zip(spans.tolist(), vectors, strict=True):
+            known[(chunk.document_id, chunk.char_start + a, chunk.char_start + b)] = vector
+    return known
+
+
+def _scored(
+    place: Place,
+    page_starts: Callable[[int], list[int]],
+    sentence: str,
+    start: int,
+    end: int,
+    similarity: float,
+    overlap: float,
+) -> ScoredSentence:
+    score = similarity + KEYWORD_BONUS * overlap
+    page = _page_of(page_starts(place.document_id), place.char_start + start)
+    return ScoredSentence(sentence, start, end, page, similarity, overlap, score)
+
+
+def _embed_and_score(
+    pending: list[tuple[int, int, int, str, float]],
+    places: Sequence[Place],
+    query_vector: np.ndarray,
+    embed: Callable[[list[str]], np.ndarray],
+    page_starts: Callable[[int], list[int]],
+    per_place: dict[int, list[ScoredSentence]],
+) -> None:
+    if not pending:
+        return
+    vectors = embed([piece[3][:_MAX_SENTENCE_CHARS] for piece in pending])
     for (index, start, end, sentence, overlap), similarity in zip(
-        pieces, similarities, strict=True
+        pending, vectors @ query_vector, strict=True
     ):
-        place = places[index]
-        score = float(similarity) + KEYWORD_BONUS * overlap
-        page = _page_of(page_starts(place.document_id), place.char_start + start)
-        scored = ScoredSentence(sentence, start, end, page, float(similarity), overlap, score)
-        per_place.setdefault(index, []).append(scored)
+        per_place.setdefault(index, []).append(
+            _scored(places[index], page_starts, sentence, start, end, float(similarity), overlap)
+        )
+
+
+def _ranked(places: Sequence[Place], per_place: dict[int, list[ScoredSentence]]) -> list[Reranked]:
     best_first_stage = max((p.score for p in places), default=1.0) or 1.0
     results = []
     for index, place in enumerate(places):
@@ -114,6 +179,28 @@ def rerank(
         results.append(Reranked(place, tuple(sentences), score))
     results.sort(key=lambda r: -r.score)
     return results
+
+
+def _exact(
+    leading: list[Reranked], query_vector: np.ndarray, embed: Callable[[list[str]], np.ndarray]
+) -> list[Reranked]:
+    """`leading` with their best few sentences scored by vectors of the sentences alone."""
+    picked = [(n, s) for n, r in enumerate(leading) for s in r.sentences[:SENTENCES_PER_PLACE]]
+    if not picked:
+        return leading
+    vectors = embed([s.text[:_MAX_SENTENCE_CHARS] for _, s in picked])
+    rescored: dict[int, list[ScoredSentence]] = {}
+    for (n, s), similarity in zip(picked, vectors @ query_vector, strict=True):
+        score = float(similarity) + KEYWORD_BONUS * s.overlap
+        rescored.setdefault(n, []).append(
+            ScoredSentence(s.text, s.start, s.end, s.page, float(similarity), s.overlap, score)
+        )
+    out = []
+    for n, r in enumerate(leading):
+        head = sorted(rescored.get(n, []), key=lambda s: -s.score)
+        rest = r.sentences[SENTENCES_PER_PLACE:] if head else r.sentences
+        out.append(Reranked(r.place, (*head, *rest), r.score))
+    return out
 
 
 def _page_of(starts: list[int], offset: int) -> int:

@@ -132,8 +132,9 @@ def search(
     document_ids: list[int] | None = None,
     mode: str = "hybrid",
     second_stage: bool = True,
+    exact: int = 0,
 ) -> list[SearchHit]:
-    """The `k` best places for `query`, best first."""
+    """The `k` best places for `query`, best first. `exact`: see `rerank.rerank`."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     query = " ".join(query.split())
@@ -153,8 +154,25 @@ def search(
             starts[document_id] = store.page_starts(document_id)
         return starts[document_id]
 
-    ranked = rerank(pool, query, query_vector, embed, page_starts)
-    return [_hit(r.place, r) for r in ranked[:k]]
+    def stored(chunk_ids: list[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        return store.sentence_vectors(chunk_ids)
+
+    ranked = rerank(pool, query, query_vector, embed, page_starts, stored, exact)
+    return _one_per_page([_hit(r.place, r) for r in ranked])[:k]
+
+
+def _one_per_page(hits: list[SearchHit]) -> list[SearchHit]:
+    """`hits` less those that would open a page an earlier hit already opens. Two places of
+    one page (chunks that do not touch, or a place cut at `MAX_PLACE_CHUNKS`) would show the
+    person the same page twice and fill a slot that another page could have had."""
+    seen: set[tuple[int, int]] = set()
+    kept = []
+    for hit in hits:
+        where = (hit.document_id, hit.page)
+        if where not in seen:
+            seen.add(where)
+            kept.append(hit)
+    return kept
 
 
 def _first_stage(

@@ -19,7 +19,7 @@ from typing import Any
 import sqlean as sqlite_module
 
 from docnook.errors import StorageError
-from docnook.index import cjk
+from docnook.index import cjk, sentence_vectors
 from docnook.index.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 15_000
@@ -312,6 +312,11 @@ class Store:
             "ORDER BY c.seq",
             (document_id,),
         )
+
+    def sentence_vectors(self, chunk_ids: list[int]) -> dict[int, tuple[Any, Any]]:
+        """Stored sentence spans and vectors of these chunks (`sentence_vectors.read`)."""
+        with storage_errors(self.path):
+            return sentence_vectors.read(self.conn, chunk_ids)
 
     def page_starts(self, document_id: int) -> list[int]:
         """Where each page starts in the document's pages joined by the chunker's separator
