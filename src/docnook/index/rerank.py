@@ -1,13 +1,14 @@
 """The second stage of search: re-order the first stage's places by their best sentences.
 
 The first stage scores whole chunks, about 200 words each: a chunk that mentions every word of
-the question in passing can beat the one sentence that answers it. Here each candidate place
-is split into sentences; the few likeliest of each place (most of the question's words) are
-embedded with the bundled embedding model, in one batch, and scored against the question by
-meaning and by the question's words they contain. A place is then ranked by its best
-sentence together with its own similarity and first-stage rank, and carries its sentences,
-best first, so the next stages (the page a citation opens, the quote, the answer's span)
-need not compute them again.
+the question in passing can beat the one sentence that answers it. Here every sentence of each
+candidate place is scored against the question by meaning and by the question's words it
+holds, its vector read from the index (pooled at indexing from the chunk's own pass through
+the model, `sentence_vectors.py`), so ranking costs no model time. A place is then ranked by
+its best sentence together with its own similarity and first-stage rank, and carries its
+sentences, best first, so the next stages (the page a citation opens, the quote, the answer's
+span) need not compute them again. An index without stored sentences has each place's
+likeliest few embedded at question time, as before.
 
 Measured alternatives are in benchmarks/README.md ("Answers"); no cross-encoder can be shipped
 inside a package offline, and the language model's own yes/no probability cost about 0.3 s a
