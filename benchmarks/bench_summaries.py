@@ -22,6 +22,7 @@ summariser (BEFORE: PYTHONPATH=<a checkout of main>/src) and this one (AFTER). W
     python benchmarks/bench_summaries.py --lengths brief detailed --json out.json
     python benchmarks/bench_summaries.py --only harbor-report,rail-review
     python benchmarks/bench_summaries.py --rescore out.json   # score saved summaries again
+    python benchmarks/bench_summaries.py --heldout   # the four held-out documents, apart
 """
 
 from __future__ import annotations
@@ -42,8 +43,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "summaries"))
 
 import generated  # noqa: E402  (benchmarks/ is not a package)
+import heldout  # noqa: E402
 
 FACTS = HERE / "summaries" / "facts.json"
+HELDOUT_FACTS = HERE / "summaries" / "heldout_facts.json"
 CORPUS = HERE / "data" / "summaries-corpus"
 INDEX = HERE / "data" / "summaries-index"
 
@@ -88,9 +91,14 @@ def invented(summary: str, document: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def facts_file(args: argparse.Namespace) -> Path:
+    return HELDOUT_FACTS if args.heldout else FACTS
+
+
 def corpus_files(facts: dict[str, Any]) -> dict[str, Path]:
     """name -> PDF: the generated ones made here, the public ones from the fetched corpus."""
     generated.make_all(CORPUS)
+    heldout.make_all(CORPUS)
     files = {}
     for name in facts:
         if name.startswith("_"):
@@ -133,7 +141,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from docnook.assistant import Assistant
     from docnook.library import Library
 
-    facts = json.loads(FACTS.read_text())
+    facts = json.loads(facts_file(args).read_text())
     files = corpus_files(facts)
     if args.only:
         files = {k: v for k, v in files.items() if k in args.only.split(",")}
@@ -216,12 +224,12 @@ def report(data: dict[str, Any]) -> None:
         )
 
 
-def rescore(path: Path) -> dict[str, Any]:
+def rescore(path: Path, facts_path: Path) -> dict[str, Any]:
     """The summaries saved in a --json file, scored again with the rules above (no model)."""
     from docnook.library import Library
 
     data = json.loads(path.read_text())
-    facts = json.loads(FACTS.read_text())
+    facts = json.loads(facts_path.read_text())
     with Library(INDEX) as library:
         by_name = {Path(r.path).stem: r.id for r in library.documents()}
         for row in data["results"]:
@@ -239,9 +247,15 @@ def main() -> int:
     parser.add_argument("--only", help="comma-separated document names")
     parser.add_argument("--json", type=Path, help="write every summary and score here")
     parser.add_argument("--reindex", action="store_true")
+    parser.add_argument(
+        "--heldout",
+        action="store_true",
+        help="the held-out documents (summaries/heldout.py, heldout_facts.json) instead",
+    )
     parser.add_argument("--rescore", type=Path, help="score the summaries of a --json file again")
     args = parser.parse_args()
-    data = rescore(args.rescore) if args.rescore else run(args)
+    data = rescore(args.rescore, facts_file(args)) if args.rescore else run(args)
+    print("\nheld-out documents" if args.heldout else "\nthe set")
     report(data)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
