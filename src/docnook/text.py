@@ -139,12 +139,12 @@ def _blocks(text: str) -> Iterable[tuple[int, int]]:
             start is None
             or _BULLET.match(line) is not None
             or (opens and _is_heading_line(previous, typical))
-            # A short last line of a paragraph; a lowercase word after it continues the
-            # sentence ("... in 2024.\nand ..." is a PDF's line break, not a new paragraph).
+            # A short last line of a paragraph, unless a joining word follows it ("... in
+            # 2024, approx.\nand ..." runs on; a lowercase identifier or term starts anew).
             or (
-                not stripped[:1].islower()
-                and previous.endswith((".", ":", "!", "?"))
+                previous.endswith((".", ":", "!", "?"))
                 and len(previous) < 0.7 * typical
+                and not (previous.endswith(".") and _first_word(stripped) in _JOINING)
             )
         )
         if new_block and start is not None:
@@ -157,6 +157,11 @@ def _blocks(text: str) -> Iterable[tuple[int, int]]:
         yield start, len(text)
 
 
+def _first_word(line: str) -> str:
+    match = WORD.match(line)
+    return match.group(0) if match else ""
+
+
 def _is_heading_line(line: str, typical: int) -> bool:
     """A line much shorter than the page's usual line, with no closing punctuation: a
     heading, a label or a table row, not the middle of a paragraph."""
@@ -164,7 +169,7 @@ def _is_heading_line(line: str, typical: int) -> bool:
         return False
     # A heading does not end on a word that joins it to what follows ("repaired in" /
     # "August, and ..." is one sentence a narrow column or a figure broke early).
-    last = WORD.findall(line[-16:].lower())
+    last = WORD.findall(line[-16:])  # "Appendix A" is a label: only a lowercase "a" joins
     return not last or last[-1] not in _JOINING
 
 

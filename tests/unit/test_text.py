@@ -48,6 +48,18 @@ def test_a_line_break_inside_a_sentence_does_not_end_it() -> None:
     assert not any(s.startswith(("August", "and the shop")) for s in found)
     assert "Sales and prices" in found, "a heading without a joining word still ends a block"
     assert found[-1].startswith("The average price")
+    # A lowercase term after a short full line is a new entry, and "Appendix A" is a label.
+    listing = (
+        "The packages shipped with every installation of the system are listed here in full.\n"
+        "Base datasets (added in R 2.0.0).\n"
+        "grDevices\n"
+        "Graphics devices for the screen and for files.\n"
+        "Appendix A\n"
+        "Essential programs under a Unix-alike are listed in this appendix for reference."
+    )
+    entries = text.sentences(listing)
+    assert "Base datasets (added in R 2.0.0)." in entries
+    assert "Appendix A" in entries
 
 
 @given(st.text(alphabet=st.sampled_from("ab .!?\n-J1"), max_size=200))
