@@ -22,6 +22,8 @@ summariser (BEFORE: PYTHONPATH=<a checkout of main>/src) and this one (AFTER). W
     python benchmarks/bench_summaries.py --lengths brief detailed --json out.json
     python benchmarks/bench_summaries.py --only harbor-report,rail-review
     python benchmarks/bench_summaries.py --rescore out.json   # score saved summaries again
+    python benchmarks/bench_summaries.py --heldout   # the four held-out documents, apart
+    python benchmarks/bench_summaries.py --ceiling [--heldout]   # what whole sentences can hold
 """
 
 from __future__ import annotations
@@ -42,8 +44,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "summaries"))
 
 import generated  # noqa: E402  (benchmarks/ is not a package)
+import heldout  # noqa: E402
 
 FACTS = HERE / "summaries" / "facts.json"
+HELDOUT_FACTS = HERE / "summaries" / "heldout_facts.json"
 CORPUS = HERE / "data" / "summaries-corpus"
 INDEX = HERE / "data" / "summaries-index"
 
@@ -88,9 +92,14 @@ def invented(summary: str, document: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def facts_file(args: argparse.Namespace) -> Path:
+    return HELDOUT_FACTS if args.heldout else FACTS
+
+
 def corpus_files(facts: dict[str, Any]) -> dict[str, Path]:
     """name -> PDF: the generated ones made here, the public ones from the fetched corpus."""
     generated.make_all(CORPUS)
+    heldout.make_all(CORPUS)
     files = {}
     for name in facts:
         if name.startswith("_"):
@@ -133,7 +142,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from docnook.assistant import Assistant
     from docnook.library import Library
 
-    facts = json.loads(FACTS.read_text())
+    facts = json.loads(facts_file(args).read_text())
     files = corpus_files(facts)
     if args.only:
         files = {k: v for k, v in files.items() if k in args.only.split(",")}
@@ -216,12 +225,12 @@ def report(data: dict[str, Any]) -> None:
         )
 
 
-def rescore(path: Path) -> dict[str, Any]:
+def rescore(path: Path, facts_path: Path) -> dict[str, Any]:
     """The summaries saved in a --json file, scored again with the rules above (no model)."""
     from docnook.library import Library
 
     data = json.loads(path.read_text())
-    facts = json.loads(FACTS.read_text())
+    facts = json.loads(facts_path.read_text())
     with Library(INDEX) as library:
         by_name = {Path(r.path).stem: r.id for r in library.documents()}
         for row in data["results"]:
@@ -233,15 +242,78 @@ def rescore(path: Path) -> dict[str, Any]:
     return data
 
 
+def ceiling(facts_path: Path) -> None:
+    """What whole sentences can hold at best: per document, the facts that some candidate
+    sentence states whole, and the most facts as many sentences as a brief has can hold (a
+    greedy cover over the hand-listed facts themselves, which no summariser knows). A brief
+    of the document's own sentences cannot beat this; it tells selection from length."""
+    import numpy as np
+
+    from docnook.assistant import key_points
+    from docnook.library import Library
+
+    facts = json.loads(facts_path.read_text())
+    size = getattr(key_points, "brief_size", lambda sections: 5)
+    totals = [0, 0, 0]
+    with Library(INDEX) as library:
+        by_name = {Path(r.path).stem: r.id for r in library.documents()}
+        for name, entry in facts.items():
+            if name.startswith("_"):
+                continue
+            store, doc_id = library.store, by_name[name]
+            chunks = [
+                key_points.ChunkInfo(
+                    int(a), int(b), str(h or ""), np.frombuffer(v, "<f4") if v else None
+                )
+                for a, b, h, v in store.chunk_layout(doc_id)
+            ]
+            found = key_points.candidates(
+                store.page_texts(doc_id), store.page_starts(doc_id), chunks
+            )
+            holds = [
+                {
+                    i
+                    for i, f in enumerate(entry["facts"])
+                    if all(has_key(c.text, k) for k in f["keys"])
+                }
+                for c in found
+            ]
+            points = size(len({c.section for c in found}))
+            got: set[int] = set()
+            for _ in range(points):
+                got |= max(holds, key=lambda h: len(h - got), default=set())
+            anywhere = set().union(*holds) if holds else set()
+            n = len(entry["facts"])
+            print(
+                f"{name:<18} {points} points hold at best {len(got)}/{n}; "
+                f"{len(anywhere)}/{n} in some sentence"
+            )
+            totals = [totals[0] + len(got), totals[1] + len(anywhere), totals[2] + n]
+    best, anywhere, n = totals
+    print(f"at best {best}/{n} = {100 * best / n:.0f}% in a brief; {anywhere}/{n} in some sentence")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lengths", nargs="+", default=["brief", "detailed"])
     parser.add_argument("--only", help="comma-separated document names")
     parser.add_argument("--json", type=Path, help="write every summary and score here")
     parser.add_argument("--reindex", action="store_true")
+    parser.add_argument(
+        "--heldout",
+        action="store_true",
+        help="the held-out documents (summaries/heldout.py, heldout_facts.json) instead",
+    )
     parser.add_argument("--rescore", type=Path, help="score the summaries of a --json file again")
+    parser.add_argument(
+        "--ceiling", action="store_true", help="the most facts whole sentences can hold"
+    )
     args = parser.parse_args()
-    data = rescore(args.rescore) if args.rescore else run(args)
+    if args.ceiling:
+        ceiling(facts_file(args))
+        return 0
+    data = rescore(args.rescore, facts_file(args)) if args.rescore else run(args)
+    print("\nheld-out documents" if args.heldout else "\nthe set")
     report(data)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

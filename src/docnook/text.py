@@ -39,6 +39,9 @@ _ABBREVIATION_TEXT = (
 )
 _ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
 _SENTENCE_BREAK = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9])")
+# Words no heading ends on: a line ending on one runs on into the next line.
+_JOINING_TEXT = "a an the of in on at to for with by from into and or but nor than that"
+_JOINING = frozenset(_JOINING_TEXT.split())
 _BULLET = re.compile(r"^\s*(?:[-•*–·]|\d{1,3}[.)]|[a-z][.)])\s+")
 
 
@@ -136,7 +139,13 @@ def _blocks(text: str) -> Iterable[tuple[int, int]]:
             start is None
             or _BULLET.match(line) is not None
             or (opens and _is_heading_line(previous, typical))
-            or (previous.endswith((".", ":", "!", "?")) and len(previous) < 0.7 * typical)
+            # A short last line of a paragraph, unless a joining word follows it ("... in
+            # 2024, approx.\nand ..." runs on; a lowercase identifier or term starts anew).
+            or (
+                previous.endswith((".", ":", "!", "?"))
+                and len(previous) < 0.7 * typical
+                and not (previous.endswith(".") and _first_word(stripped) in _JOINING)
+            )
         )
         if new_block and start is not None:
             yield start, line_start
@@ -148,10 +157,20 @@ def _blocks(text: str) -> Iterable[tuple[int, int]]:
         yield start, len(text)
 
 
+def _first_word(line: str) -> str:
+    match = WORD.match(line)
+    return match.group(0) if match else ""
+
+
 def _is_heading_line(line: str, typical: int) -> bool:
     """A line much shorter than the page's usual line, with no closing punctuation: a
     heading, a label or a table row, not the middle of a paragraph."""
-    return bool(line) and len(line) < 0.6 * typical and not line.endswith((".", ",", ";", ":", "-"))
+    if not line or len(line) >= 0.6 * typical or line.endswith((".", ",", ";", ":", "-")):
+        return False
+    # A heading does not end on a word that joins it to what follows ("repaired in" /
+    # "August, and ..." is one sentence a narrow column or a figure broke early).
+    last = WORD.findall(line[-16:])  # "Appendix A" is a label: only a lowercase "a" joins
+    return not last or last[-1] not in _JOINING
 
 
 def format_size(size: int) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from docnook.assistant import Assistant
 from docnook.gui.engine_status import EngineStatus
@@ -58,6 +59,8 @@ def test_clicking_a_column_shows_the_sentences_that_weighed_most(qtbot, service,
     tab.set_record(record)
     tab.show_sentiment(sentiment)
     assert not tab.explanation.links and "Click a column" in tab.explanation.heading.text()
+    hints = [w for w in tab.findChildren(QLabel) if "Click a column" in w.text()]
+    assert len(hints) == 1, "the tab says once what a click on a column does"
 
     chart = tab.chart
     with qtbot.waitSignal(explainer.explained, timeout=10_000) as explained:

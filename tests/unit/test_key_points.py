@@ -146,3 +146,44 @@ def test_page_ranges(text: str, expected: tuple[int, int]) -> None:
 def test_bad_page_ranges_are_a_sentence(text: str) -> None:
     with pytest.raises(InputError, match="is not a page range"):
         parse_page_range(text)
+
+
+def _candidate(text: str, section: str, order: int, score: float) -> key_points.Candidate:
+    return key_points.Candidate(text, 1, 0, len(text), section, order, score, 0)
+
+
+def test_a_brief_covers_new_facts_before_general_statements_and_repeats() -> None:
+    dense = [
+        "Cargo rose to 4.2 million tonnes in 2024, and 1,318 vessels called at Kelvik.",
+        "Revenue was NOK 187 million and Tomas Brekke became harbour master in July.",
+        "The Vestkaia berth opened on 14 May and cost NOK 640 million in all.",
+        "The board decided to dredge the approach to 16 metres for NOK 95 million.",
+        "Port dues rise by 3.5 percent from 1 January, as the board decided in December.",
+    ]
+    found = [_candidate(text, str(i + 1), 10 * i, 1.3) for i, text in enumerate(dense)]
+    found += [
+        _candidate(
+            "The harbour had a good and busy year for everyone who works there.", "1", 1, 1.7
+        ),
+        _candidate("Tomas Brekke said revenue of NOK 187 million came in July.", "1", 2, 1.35),
+    ]
+    brief = key_points.pick(found, "brief")
+    assert [c.text for c in brief] == dense, "five sections, five new facts, no repeat"
+
+
+def test_a_brief_grows_gently_with_the_sections() -> None:
+    sizes = [key_points.brief_size(n) for n in (1, 5, 9, 12, 24, 200)]
+    assert sizes == [5, 5, 5, 6, 7, 8]
+
+
+def test_detailed_says_more_than_brief_in_a_one_section_notice() -> None:
+    # 24 sentences, six paragraphs' worth, and no headings: one section. Three points per
+    # section would make detailed no longer than brief.
+    found = [
+        _candidate(f"The k{i}a of the k{i}b rose by {i + 3} percent near k{i}c.", "p1", i, 1.5)
+        for i in range(24)
+    ]
+    brief = key_points.pick(found, "brief")
+    detailed = key_points.pick(found, "detailed")
+    assert len(brief) == 5 and set(map(id, brief)) <= set(map(id, detailed))
+    assert len(detailed) > len(brief)

@@ -28,6 +28,40 @@ def test_sentences_keep_wrapped_lines_and_abbreviations_together() -> None:
     ]
 
 
+def test_a_line_break_inside_a_sentence_does_not_end_it() -> None:
+    # A short line ending on a joining word, then a capitalised word (a month, a name): one
+    # sentence a narrow column broke, not a heading. A short line ending in a full stop, then
+    # a lowercase word: the sentence runs on.
+    page = (
+        "The cooperative roasted 40 tonnes of its own coffee this year for the local market.\n"
+        "The roaster was replaced in\n"
+        "August, and the packaging line now labels bags automatically. Sales rose by a fifth.\n"
+        "Costs fell by 3 percent, approx.\n"
+        "and the shop on the square was repainted before the summer market opened again.\n"
+        "Sales and prices\n"
+        "The average price paid to the farmers of the cooperative was 2.35 dollars a pound."
+    )
+    found = text.sentences(page)
+    assert " ".join(found[1].split()) == (
+        "The roaster was replaced in August, and the packaging line now labels bags automatically."
+    )
+    assert not any(s.startswith(("August", "and the shop")) for s in found)
+    assert "Sales and prices" in found, "a heading without a joining word still ends a block"
+    assert found[-1].startswith("The average price")
+    # A lowercase term after a short full line is a new entry, and "Appendix A" is a label.
+    listing = (
+        "The packages shipped with every installation of the system are listed here in full.\n"
+        "Base datasets (added in R 2.0.0).\n"
+        "grDevices\n"
+        "Graphics devices for the screen and for files.\n"
+        "Appendix A\n"
+        "Essential programs under a Unix-alike are listed in this appendix for reference."
+    )
+    entries = text.sentences(listing)
+    assert "Base datasets (added in R 2.0.0)." in entries
+    assert "Appendix A" in entries
+
+
 @given(st.text(alphabet=st.sampled_from("ab .!?\n-J1"), max_size=200))
 def test_sentence_spans_are_ordered_disjoint_and_cover_every_word(page: str) -> None:
     spans = text.sentence_spans(page)

@@ -12,7 +12,10 @@ ones. So the points are the document's own sentences, chosen for three things:
   state them are favoured; sentences that cannot stand alone ("It defaults to 7."), tables,
   formulas and references are not.
 
-Near-duplicates are skipped. Pure functions over page texts and chunk rows; no model, no
+A brief is a greedy cover of the document's facts: each next point is the sentence that adds
+most facts (numbers, names, dates) no chosen point states, sections not yet heard from first,
+so a general statement or a repeat of chosen numbers loses to a sentence that says something
+new. Near-duplicates are skipped. Pure functions over page texts and chunk rows; no model, no
 SQLite. The weights below were set from these principles before the benchmark was run
 (benchmarks/README.md, "Summaries") and not fitted to it.
 """
@@ -31,6 +34,7 @@ from docnook import text as textrules
 from docnook.llm import grounding
 
 BRIEF_POINTS = 5
+MAX_BRIEF_POINTS = 8
 MAX_DETAILED_POINTS = 30
 MAX_SECTIONS = 12  # without headings, pages are grouped into at most this many sections
 _MIN_WORDS, _MAX_WORDS = 6, 70
@@ -45,6 +49,13 @@ W_LEAD = (0.3, 0.15)  # the first and second sentence of a section: its topic
 P_ANAPHORA = 0.4  # starts by pointing back: it cannot stand alone
 P_SHORT = 0.3  # fewer than 9 words
 P_LONG = 0.2  # more than 45 words
+# Brief: what a sentence adds to the points chosen before it. On the scale of the weights
+# above (a new fact is worth about a name; six of them about a lead and an opening bonus),
+# set before the brief was measured with them, not fitted.
+W_FRESH, MAX_FRESH = 0.15, 6  # per fact (number, name, month) no chosen point states yet
+P_SECTION_AGAIN = 0.5  # a second point from a section, while others are not yet heard
+P_NO_FACT = 10.0  # no number, name, date or decision: after every sentence that has one
+SAME_FORM, MIN_FORM_WORDS = 0.8, 3  # sentences alike but for their facts: one kind of point
 
 _DECISION = re.compile(
     r"\b(decided|decision|approved|adopted|agreed|elected|appointed|resolved|recommend\w*|"
@@ -66,6 +77,7 @@ _REFERENCES = re.compile(
     r"^\s*(?:\d{1,2}\.?\s+)?(?:references|bibliography|literature cited)\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
+_NAME_WORD = re.compile(r"[\w'-]+")
 _MONTHS = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\b"
@@ -154,43 +166,105 @@ def pick(found: Sequence[Candidate], length: str) -> list[Candidate]:
     for candidate in found:
         by_section.setdefault(candidate.section, []).append(candidate)
     ranked = {s: sorted(c, key=lambda c: -c.score) for s, c in by_section.items()}
-    chosen: list[Candidate] = []
     if length == "brief":
-        # Round by round, each section offers its next best sentence; the best sections go
-        # first, so five points come from five sections when there are five.
-        queue = sorted(ranked.values(), key=lambda c: -c[0].score)
-        rounds = 0
-        while len(chosen) < BRIEF_POINTS and any(queue):
-            for group in queue:
-                while group and len(chosen) < BRIEF_POINTS:
-                    candidate = group.pop(0)
-                    if rounds > 0 and candidate.score < 0.5 * chosen[0].score:
-                        group.clear()  # a weak second sentence: leave it
-                        break
-                    if _new(candidate, chosen):
-                        chosen.append(candidate)
-                        break
-            rounds += 1
-    else:
-        # Detailed says all that brief says, then more from every section.
-        chosen = pick(found, "brief")
-        for group in ranked.values():
-            # A section gets a point per four candidate sentences (about a paragraph), two
-            # to three where it has them: detailed must say more than brief.
-            wanted = max(min(2, len(group)), min(3, math.ceil(len(group) / 4)))
-            taken = 0
-            for candidate in group:
-                if taken >= wanted:
-                    break
-                if taken > 0 and candidate.score < 0.6 * group[0].score:
-                    break
-                if candidate in chosen:
-                    taken += 1
-                elif _new(candidate, chosen):
-                    chosen.append(candidate)
-                    taken += 1
-        chosen = sorted(chosen, key=lambda c: -c.score)[:MAX_DETAILED_POINTS]
+        return sorted(_brief(found, len(ranked)), key=lambda c: c.order)
+    # Detailed says all that brief says, then more from every section.
+    chosen = pick(found, "brief")
+    # A section gets a point per four candidate sentences (about a paragraph), two to three
+    # where it has them; more where the document has few sections (a one-page notice is one
+    # section), so that detailed can say about twice what brief says.
+    most = max(3, math.ceil(2 * brief_size(len(ranked)) / max(1, len(ranked))))
+    for group in ranked.values():
+        wanted = max(min(2, len(group)), min(most, math.ceil(len(group) / 4)))
+        taken = 0
+        for candidate in group:
+            if taken >= wanted:
+                break
+            if taken > 0 and candidate.score < 0.6 * group[0].score:
+                break
+            if candidate in chosen:
+                taken += 1
+            elif _new(candidate, chosen):
+                chosen.append(candidate)
+                taken += 1
+    chosen = sorted(chosen, key=lambda c: -c.score)[:MAX_DETAILED_POINTS]
     return sorted(chosen, key=lambda c: c.order)
+
+
+def brief_size(sections: int) -> int:
+    """How many points a brief has: about five, one more each time the document's number of
+    sections doubles beyond five (a 12-section review gets 6, a 24-section manual 7), at
+    most MAX_BRIEF_POINTS. Five points cannot speak for twenty sections; twenty points are
+    no brief."""
+    if sections <= BRIEF_POINTS:
+        return BRIEF_POINTS
+    return min(MAX_BRIEF_POINTS, BRIEF_POINTS + int(math.log2(sections / BRIEF_POINTS)))
+
+
+def fact_tokens(text: str) -> frozenset[str]:
+    """The distinct facts a sentence states, as tokens: its numbers, its names (a run of
+    capitalised words, "Banco Agrario", is one name) and its months."""
+    names = grounding.names(text)
+    found = {f"#{n}" for n in grounding.numbers(text)}
+    found |= {m.lower() for m in _MONTHS.findall(text)}
+    run: list[str] = []
+    for word in [*_NAME_WORD.findall(text), ""]:
+        key = word.strip("'-").lower()
+        if key and key in names:
+            run.append(key)
+        elif run:
+            found.add(" ".join(run))
+            run = []
+    return frozenset(found)
+
+
+def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
+    """A greedy cover of the document's facts: each next point is the sentence that adds the
+    most facts no chosen point states yet, on top of its own score (centrality, lead, facts),
+    with a sentence from a section not yet heard from preferred. A fact-poor general
+    statement, or a sentence repeating the numbers of one already chosen, loses to one that
+    says something new."""
+    size = brief_size(sections)
+    tokens = {id(c): fact_tokens(c.text) for c in found}
+    chosen: list[Candidate] = []
+    covered: set[str] = set()
+    heard: set[str] = set()
+    while len(chosen) < size:
+        best, best_gain = None, -math.inf
+        for candidate in found:
+            again = candidate.section in heard
+            if again and candidate.score < 0.5 * chosen[0].score:
+                continue  # a weak second sentence of a section: no point
+            fresh = len(tokens[id(candidate)] - covered)
+            gain = candidate.score + W_FRESH * min(MAX_FRESH, fresh)
+            if not tokens[id(candidate)] and not _DECISION.search(candidate.text):
+                gain -= P_NO_FACT
+            if again and len(heard) < sections:
+                gain -= P_SECTION_AGAIN
+            if gain <= best_gain or candidate in chosen or not _new(candidate, chosen):
+                continue
+            if not any(_same_form(candidate, other, tokens) for other in chosen):
+                best, best_gain = candidate, gain
+        if best is None:
+            break
+        chosen.append(best)
+        covered |= tokens[id(best)]
+        heard.add(best.section)
+    return chosen
+
+
+def _same_form(a: Candidate, b: Candidate, tokens: dict[int, frozenset[str]]) -> bool:
+    """Two sentences that say the same thing of different subjects ("The Coast Line runs 84
+    kilometres ... serves 22 stations", "The Forest Line runs 39 ..."): their words less
+    their numbers and names are the same. A brief has room for one of a kind."""
+    forms = []
+    for candidate in (a, b):
+        facts = {word for t in tokens[id(candidate)] for word in t.lstrip("#").split()}
+        forms.append(textrules.content_words(candidate.text) - {textrules.stem(f) for f in facts})
+    mine, theirs = forms
+    if min(len(mine), len(theirs)) < MIN_FORM_WORDS:
+        return False  # "Revenue rose to ...", "Costs rose to ...": too little to call a form
+    return len(mine & theirs) >= SAME_FORM * min(len(mine), len(theirs))
 
 
 # -- the parts ------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from docnook.gui.engine_status import EngineStatus
     from docnook.gui.sentiment_tab import SentimentTab
 
-HINT = "Click a column to see the sentences that weighed most for its label."
+HINT = "Click a column to open that page and see the sentences that weighed most for its label."
 
 
 @dataclass(frozen=True)

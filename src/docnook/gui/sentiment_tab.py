@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from docnook.gui.sentiment_chart import LABELS, PageChart, ScoreBar
@@ -64,11 +64,8 @@ class SentimentTab(TaskTab):
         self.chart = PageChart()
         self.chart.page_clicked.connect(self.page_clicked)
         self.chart.page_clicked.connect(self.explain)
+        # The explanation panel below says what a click on a column does, once.
         pages_layout.addWidget(self.chart, 1)
-        hint = QLabel("Click a column to open that page and see why it reads so.")
-        hint.setObjectName("Caption")
-        hint.setAlignment(Qt.AlignmentFlag.AlignRight)
-        pages_layout.addWidget(hint)
         layout.addWidget(pages_card, 1)
         self.explanation = ExplanationPanel()
         self.explanation.sentence_clicked.connect(self.sentence_clicked)
