@@ -185,8 +185,18 @@ def _ranked(places: Sequence[Place], per_place: dict[int, list[ScoredSentence]])
 def _exact(
     leading: list[Reranked], query_vector: np.ndarray, embed: Callable[[list[str]], np.ndarray]
 ) -> list[Reranked]:
-    """`leading` with their best few sentences scored by vectors of the sentences alone."""
-    picked = [(n, s) for n, r in enumerate(leading) for s in r.sentences[:SENTENCES_PER_PLACE]]
+    """`leading` with their likeliest sentences scored by vectors of the sentences alone:
+    the best few by their pooled vectors, and the few holding most of the question's words
+    (what the second stage embedded before sentences were stored, so no sentence it would
+    have found is missed)."""
+    picked = []
+    for n, r in enumerate(leading):
+        by_words = sorted(r.sentences, key=lambda s: (-s.overlap, s.start))
+        chosen = {
+            s.start: s
+            for s in (*by_words[:SENTENCES_PER_PLACE], *r.sentences[:SENTENCES_PER_PLACE])
+        }
+        picked.extend((n, s) for s in chosen.values())
     if not picked:
         return leading
     vectors = embed([s.text[:_MAX_SENTENCE_CHARS] for _, s in picked])
@@ -199,7 +209,8 @@ def _exact(
     out = []
     for n, r in enumerate(leading):
         head = sorted(rescored.get(n, []), key=lambda s: -s.score)
-        rest = r.sentences[SENTENCES_PER_PLACE:] if head else r.sentences
+        done = {s.start for s in head}
+        rest = tuple(s for s in r.sentences if s.start not in done)
         out.append(Reranked(r.place, (*head, *rest), r.score))
     return out
 
