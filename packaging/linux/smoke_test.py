@@ -14,8 +14,8 @@ tree. It:
 3. with an empty home, data dir and environment (no Python, no venv, offscreen Qt): indexes a
    PDF it writes itself and a scanned page (`smoke-scan.pdf`, read by OCR with no network,
    `unshare -n`, then found by `docnook search`), asks a question with the bundled model
-   (`docnook ask --json`) and checks that the answer cites a page; checks the bundled models are used in place (no copy
-   in the data dir);
+   (`docnook ask --json`) and checks that the answer cites a page; checks the bundled models
+   are used in place (no copy in the data dir);
 4. starts the window (`docnook-gui`, with DOCNOOK_STARTUP_PROBE=1) twice, on a fresh data dir
    and again, and measures the time until the window is shown and until the model is ready;
 5. reports the .deb's size, the installed size and what takes the space.
