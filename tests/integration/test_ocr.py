@@ -213,34 +213,6 @@ def test_both_tesseracts_read_a_scan_with_boxes(tmp_path, library, monkeypatch, 
     assert boiler and 56 <= boiler[0][0] < boiler[0][2] < 540  # inside the text's margins
 
 
-def test_libtesseract_does_not_read_lines_again_inverted(tmp_path):
-    """The API that reads pages has `tessedit_do_invert` off (a tenth of the CPU time, no
-    character of the benchmark's text changed): asked of the library itself, after a page."""
-    import ctypes
-
-    import pymupdf
-
-    from docnook.ingest import tesseract_lib
-
-    lib = tesseract_lib.library()
-    if lib is None:
-        pytest.skip("the system has no libtesseract (Debian: libtesseract5)")
-    scan = make_scanned_pdf(tmp_path / "letter.pdf", [LETTER])
-    with pymupdf.open(scan) as doc:
-        read = ocr_engine.recognise_page(doc.load_page(0), ocr_engine.find_tessdata())
-    assert "staircase" in read.text
-    api = tesseract_lib._api
-    assert api is not None
-    lib.TessBaseAPIGetBoolVariable.argtypes = [
-        ctypes.c_void_p,
-        ctypes.c_char_p,
-        ctypes.POINTER(ctypes.c_int),
-    ]
-    value = ctypes.c_int(-1)
-    assert lib.TessBaseAPIGetBoolVariable(api.handle, b"tessedit_do_invert", ctypes.byref(value))
-    assert value.value == 0
-
-
 def test_a_reading_process_that_dies_leaves_its_pages_unread_and_indexing_goes_on(
     tmp_path, library
 ):
