@@ -23,11 +23,6 @@ import pymupdf
 _NAMES = ("libtesseract.so.5", "libtesseract.so.4")
 ENGINE_ENV = "DOCNOOK_OCR_ENGINE"  # "pymupdf" forces PyMuPDF's Tesseract (tests, comparisons)
 _TSV_WORD_LEVEL = "5"
-# Set on every API after its language data is loaded. Tesseract 5 reads each line it is unsure
-# of a second time with its colours inverted, for white-on-dark print; scans and office
-# printouts are dark on light, and the second reading costs about a tenth of the CPU time of a
-# page without changing a character of the benchmark's text (benchmarks/README.md, "OCR").
-_VARIABLES = {"tessedit_do_invert": "0"}
 
 
 @dataclass
@@ -53,15 +48,11 @@ class _Api:
         lib.TessBaseAPIGetTsvText.restype = ctypes.c_void_p
         lib.TessBaseAPIGetTsvText.argtypes = [ctypes.c_void_p, ctypes.c_int]
         lib.TessDeleteText.argtypes = [ctypes.c_void_p]
-        lib.TessBaseAPISetVariable.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
         self.lib = lib
         self.key = (str(tessdata), languages)
         self.handle = lib.TessBaseAPICreate()
         if lib.TessBaseAPIInit3(self.handle, str(tessdata).encode(), languages.encode()) != 0:
             raise RuntimeError(f"Tesseract could not load {languages} from {tessdata}")
-        for name, value in _VARIABLES.items():
-            # Returns false for a name this Tesseract does not know (an older one): harmless.
-            lib.TessBaseAPISetVariable(self.handle, name.encode(), value.encode())
 
     def words(self, pix: pymupdf.Pixmap) -> list[TsvWord]:
         samples = bytes(pix.samples)
