@@ -12,9 +12,10 @@ tree. It:
    installed and the app provably writes nothing into its installation (without root it runs
    /opt/docnook/docnook from the unpacked root instead);
 3. with an empty home, data dir and environment (no Python, no venv, offscreen Qt): indexes a
-   PDF it writes itself, asks a question with the bundled model (`docnook ask --json`) and
-   checks that the answer cites a page; checks the bundled models are used in place (no copy
-   in the data dir);
+   PDF it writes itself and a scanned page (`smoke-scan.pdf`, read by OCR with no network,
+   `unshare -n`, then found by `docnook search`), asks a question with the bundled model
+   (`docnook ask --json`) and checks that the answer cites a page; checks the bundled models
+   are used in place (no copy in the data dir);
 4. starts the window (`docnook-gui`, with DOCNOOK_STARTUP_PROBE=1) twice, on a fresh data dir
    and again, and measures the time until the window is shown and until the model is ready;
 5. reports the .deb's size, the installed size and what takes the space.
@@ -36,6 +37,8 @@ from pathlib import Path
 
 ROOT_DIR = Path(__file__).resolve().parents[2]
 QUESTION = "Who kept the lighthouse of Eldvik?"
+# Words that packaging/linux/smoke-scan.pdf (a picture of a printed notice, no text layer) shows.
+SCAN_WORDS = "ferry harbour"
 PAGES = [
     "The lighthouse of Eldvik was kept by Marta Olsen, who lit its lamp every night for forty "
     "years. Her logbooks record every passing ship and every storm. " * 3,
@@ -129,17 +132,29 @@ class Installed:
         env.update(extra)
         return env
 
-    def command(self, program: str, *args: str) -> list[str]:
+    def command(self, program: str, *args: str, offline: bool = False) -> list[str]:
+        # Offline: in a network namespace of its own (`unshare -n`), with no interface but a
+        # loopback that is down, so nothing could be fetched even if the app tried.
+        cut = ["-n"] if offline and self.can_cut_network() else []
         if self.namespaced:
             mount = f"mount --bind '{self.root}/opt' /opt && mount -o remount,bind,ro /opt"
-            return ["unshare", "-m", "sh", "-c", mount + ' && exec "$@"', "sh", program, *args]
+            shell = ["sh", "-c", mount + ' && exec "$@"', "sh"]
+            return ["unshare", "-m", *cut, *shell, program, *args]
         exe = self.root / "opt" / "docnook" / "docnook"
-        return [str(exe), *(["gui"] if program == "docnook-gui" else []), *args]
+        line = [str(exe), *(["gui"] if program == "docnook-gui" else []), *args]
+        return ["unshare", *cut, *line] if cut else line
 
-    def run(self, program: str, *args: str, data: Path, timeout: float = 600) -> tuple:
+    def can_cut_network(self) -> bool:
+        if os.geteuid() != 0 or shutil.which("unshare") is None:
+            return False
+        return subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
+
+    def run(
+        self, program: str, *args: str, data: Path, timeout: float = 600, offline: bool = False
+    ) -> tuple:
         started = time.time()
         done = subprocess.run(
-            self.command(program, *args),
+            self.command(program, *args, offline=offline),
             env=self.env(data),
             capture_output=True,
             text=True,
@@ -298,14 +313,30 @@ def main(argv: list[str] | None = None) -> int:
         # own Tesseract data; in a library of its own so the questions below are unchanged.
         scan = Path(__file__).resolve().parent / "smoke-scan.pdf"
         ocr_data = work / "data-ocr"
-        done, seconds = app.run("docnook", "index", str(scan), "--json", data=ocr_data)
+        offline = app.can_cut_network()
+        report["ocr_offline"] = offline
+        done, seconds = app.run(
+            "docnook", "index", str(scan), "--json", data=ocr_data, offline=offline
+        )
         report["ocr_index_s"] = round(seconds, 2)
-        listed, _ = app.run("docnook", "docs", "--json", data=ocr_data)
+        listed, _ = app.run("docnook", "docs", "--json", data=ocr_data, offline=offline)
         docs = json.loads(listed.stdout) if listed.returncode == 0 else []
         checks.check(
             bool(docs) and docs[0].get("status") == "indexed" and docs[0].get("ocr_pages") == 1,
-            "docnook index (a scanned page, read by OCR)",
+            "docnook index (a scanned page, read by OCR"
+            + (", no network: unshare -n)" if offline else ")"),
             f"{seconds:.1f} s" if docs else (done.stderr + listed.stderr)[-1500:],
+        )
+        # The words OCR read are in the index: an exact-word search (BM25, which returns
+        # nothing when no passage holds the words) finds the page by words only its picture
+        # shows.
+        search = ("search", SCAN_WORDS, "--mode", "bm25", "--json")
+        found, _ = app.run("docnook", *search, data=ocr_data, offline=offline)
+        hits = json.loads(found.stdout) if found.returncode == 0 else []
+        checks.check(
+            bool(hits) and hits[0].get("page") == 1 and "ferry" in (hits[0].get("text") or ""),
+            f"docnook search {SCAN_WORDS!r} finds the scanned page",
+            (hits[0].get("text") or "")[:120] if hits else found.stderr[-1500:],
         )
 
         done, seconds = app.run("docnook", "ask", QUESTION, "--json", data=data)
