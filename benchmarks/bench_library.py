@@ -208,18 +208,31 @@ def _add_sentence_vectors(work: Path, distinct: int) -> int:
     written = 0
     rows = store.query("SELECT id, document_id, seq, text FROM chunks ORDER BY document_id, seq")
     by_passage = {p: n for n, p in enumerate(passages)}
+    others = []  # chunks the real indexer wrote (files a sync re-read): pooled for real
     for first in range(0, len(rows), 5000):
         with store.transaction() as conn:
             ids, all_spans, all_vectors = [], [], []
             for chunk_id, _, _, text in rows[first : first + 5000]:
-                cut = text.index(". ") + 2
-                n = by_passage[text[cut:]]
+                cut = text.find(". ") + 2
+                n = by_passage.get(text[cut:])
+                if n is None:
+                    others.append((chunk_id, text))
+                    continue
                 ids.append(chunk_id)
                 all_spans.append([(a + cut, b + cut) for a, b in spans[n]])
                 all_vectors.append(pooled[n])
             sentence_vectors.write(conn, ids, all_spans, all_vectors)
             written += len(ids)
         print(f"stored sentence vectors of {written}/{len(rows)} chunks", file=sys.stderr)
+    if others:
+        other_spans = [sentence_vectors.sentence_spans(text) for _, text in others]
+        _, other_pooled = shared_embedder().embed_with_sentences(
+            [text for _, text in others], other_spans
+        )
+        with store.transaction() as conn:
+            ids = [chunk_id for chunk_id, _ in others]
+            sentence_vectors.write(conn, ids, other_spans, other_pooled or [])
+        written += len(others)
     store.close()
     return written
 
@@ -477,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     print("measuring sync…", file=sys.stderr)
     sync = in_subprocess("sync", spec)
     unchanged = [cli(data, "sync", "--json") for _ in range(3)]
-    changed_paths = change_files(files, args.changed)
+    changed_paths = change_files(files, args.changed) if args.changed else []
     changed = cli(data, "sync", "--json")
     report = json.loads(changed["stdout"])
     assert sorted(report["changed"]) == sorted(changed_paths), report
