@@ -14,6 +14,7 @@ The road a question takes, each stage adding to what the previous one found:
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from docnook.index.store import Store
 RRF_K = 60  # the constant from Cormack et al.; dampens the weight of the very top ranks
 FIRST_STAGE = 50  # each half of the first stage proposes this many chunks
 MODES = ("hybrid", "bm25", "vector")
+_KEYWORDS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docnook-keywords")
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -183,9 +185,17 @@ def _first_stage(
     document_ids: list[int] | None,
     mode: str,
 ) -> tuple[list[Place], np.ndarray]:
+    # The full-text query runs on the helper thread while this one embeds the question and
+    # scores the vectors: SQLite, ONNX Runtime and numpy all let go of the GIL, so on two
+    # cores the keyword half costs little more than the vector half.
+    keyword_job = (
+        _KEYWORDS.submit(bm25_ranked, store, query, candidates, document_ids)
+        if mode != "vector"
+        else None
+    )
     query_vector = embed([query])[0]
-    keyword = bm25_ranked(store, query, candidates, document_ids) if mode != "vector" else []
     similarities = vectors.score_all(store, query_vector, document_ids)
+    keyword = keyword_job.result() if keyword_job is not None else []
     near = similarities.top(candidates)
     if mode == "bm25":
         scored = fuse([keyword])

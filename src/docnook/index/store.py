@@ -1,6 +1,8 @@
 """The SQLite file: connection set-up, migrations, transactions and the document records.
 
-One `Store` per thread: SQLite connections are not shared across threads. Writes of one
+One `Store` per thread: SQLite connections are not shared across threads (the one exception
+is the store's own read-only full-text connection, which search runs on a helper thread, one
+query at a time). Writes of one
 document happen inside one `transaction()`, so a crash leaves the index with whole documents
 only. WAL lets readers (search, the window) go on while a writer indexes.
 """
@@ -11,6 +13,7 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,6 +135,8 @@ class Store:
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
+        self._keyword_conn: Any = None
+        self._keyword_lock = threading.Lock()
         for suffix in ("", *SQLITE_COMPANIONS):  # files made before they were private
             with contextlib.suppress(OSError):
                 Path(f"{path}{suffix}").chmod(0o600)
@@ -139,6 +144,10 @@ class Store:
     # -- plumbing -------------------------------------------------------------------------
 
     def close(self) -> None:
+        with self._keyword_lock:
+            if self._keyword_conn is not None:
+                self._keyword_conn.close()
+                self._keyword_conn = None
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -253,7 +262,18 @@ class Store:
             params.extend(document_ids)
         sql += f" ORDER BY bm25({table}) LIMIT ?"
         params.append(limit)
-        return [row[0] for row in self.query(sql, params)]
+        # Its own read-only connection, so that search can run this on a helper thread while
+        # the question is embedded and the vectors scored (WAL: it waits for no writer).
+        with self._keyword_lock, storage_errors(self.path):
+            if self._keyword_conn is None:
+                self._keyword_conn = sqlite_module.connect(
+                    str(self.path),
+                    isolation_level=None,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    check_same_thread=False,
+                )
+                self._keyword_conn.execute("PRAGMA query_only = ON")
+            return [row[0] for row in self._keyword_conn.execute(sql, params).fetchall()]
 
     def absent_words(self, words: list[str], document_ids: list[int] | None = None) -> list[str]:
         """Those of `words` that no chunk holds (of `document_ids` only, when given), neither
