@@ -83,6 +83,7 @@ def test_an_unchanged_file_is_neither_read_nor_embedded(
         patch.setattr(pdf, "read_pdf", must_not_run("read_pdf"))
         patch.setattr(pdf, "page_count", must_not_run("page_count"))
         patch.setattr(library.embedder, "embed", must_not_run("embed"))
+        patch.setattr(library.embedder, "embed_with_sentences", must_not_run("embed"))
         patch.setattr(library.embedder, "token_spans", must_not_run("token_spans"))
         again = library.index([a]).outcomes[0]
         assert (again.action, again.document_id, again.reason) == (
@@ -95,6 +96,7 @@ def test_an_unchanged_file_is_neither_read_nor_embedded(
         # rest (reading, chunking, embedding) is skipped once its hash is found.
         patch.setattr(pdf, "read_pdf", must_not_run("read_pdf"))
         patch.setattr(library.embedder, "embed", must_not_run("embed"))
+        patch.setattr(library.embedder, "embed_with_sentences", must_not_run("embed"))
         patch.setattr(library.embedder, "token_spans", must_not_run("token_spans"))
         copy = tmp_path / "copy.pdf"
         shutil.copy(a, copy)

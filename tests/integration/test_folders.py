@@ -75,10 +75,10 @@ def test_a_watched_folder_follows_adds_changes_moves_and_deletes(tmp_path, libra
     write_pdf(docs / "sub" / "penguin.pdf", "Penguins dive for krill under the pack ice.")
     write_pdf(docs / "new" / "lemur.pdf", "Ring-tailed lemurs live only on Madagascar.")
     embedded: list[int] = []
-    real_embed = library.embedder.embed
+    real_embed = library.embedder.embed_with_sentences  # what indexing calls
     monkeypatch.setattr(
         library.embedder,
-        "embed",
+        "embed_with_sentences",
         lambda texts, *a, **k: embedded.append(len(texts)) or real_embed(texts, *a, **k),
     )
 

@@ -111,6 +111,7 @@ def test_reindex_unchanged_changed_and_moved(tmp_path, library, monkeypatch):
         patch.setattr(pdf_reader, "read_pdf", _must_not_run("read_pdf"))
         patch.setattr(pdf_reader, "page_count", _must_not_run("page_count"))
         patch.setattr(library.embedder, "embed", _must_not_run("embed"))
+        patch.setattr(library.embedder, "embed_with_sentences", _must_not_run("embed"))
         patch.setattr(library.embedder, "token_spans", _must_not_run("token_spans"))
         again = library.index([pdf]).outcomes[0]
     assert again.action == "unchanged" and again.document_id == first.document_id
