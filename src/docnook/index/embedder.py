@@ -201,17 +201,11 @@ class Embedder:
         if not texts:
             return out
         model = self.load()
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        done = 0
-        for start in range(0, len(order), SLICE):
-            if cancel is not None:
-                cancel.raise_if_cancelled()
-            picked = order[start : start + SLICE]
-            vectors = model.encode([texts[i] for i in picked], batch_size)
-            out[picked] = vectors
-            done += len(picked)
-            if on_done is not None:
-                on_done(done)
+
+        def encode(picked: list[int]) -> None:
+            out[picked] = model.encode([texts[i] for i in picked], batch_size)
+
+        _in_slices(texts, encode, cancel, on_done)
         return out
 
     def embed_with_sentences(
@@ -229,25 +223,40 @@ class Embedder:
             return self.embed(texts, cancel, on_done), None
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         sentences: list[np.ndarray] = [np.zeros((0, self.dimensions), np.float32)] * len(texts)
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        done = 0
-        for start in range(0, len(order), SLICE):
-            if cancel is not None:
-                cancel.raise_if_cancelled()
-            picked = order[start : start + SLICE]
+
+        def encode(picked: list[int]) -> None:
             vectors, pooled = model.encode_with_sentences(
                 [texts[i] for i in picked], [sentence_spans[i] for i in picked]
             )
             out[picked] = vectors
             for index, value in zip(picked, pooled, strict=True):
                 sentences[index] = value
-            done += len(picked)
-            if on_done is not None:
-                on_done(done)
+
+        _in_slices(texts, encode, cancel, on_done)
         return out, sentences
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
+
+
+def _in_slices(
+    texts: Sequence[str],
+    encode: Callable[[list[int]], None],
+    cancel: CancelToken | None,
+    on_done: Callable[[int], None] | None,
+) -> None:
+    """Call `encode` with the indexes of `texts`, longest first, `SLICE` at a time (like
+    lengths pad less), checking `cancel` before each slice and reporting the count done."""
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    done = 0
+    for start in range(0, len(order), SLICE):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        picked = order[start : start + SLICE]
+        encode(picked)
+        done += len(picked)
+        if on_done is not None:
+            on_done(done)
 
 
 class _TorchEncoder:
