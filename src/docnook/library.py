@@ -394,9 +394,10 @@ class Library:
             texts = [f"{c.heading}\n{c.text}" if c.heading else c.text for c in item.chunks]
             spans = [sentence_vectors.sentence_spans(c.text) for c in item.chunks]
             # The encoder reads the heading first: the spans move by its length.
+            shifts = [len(t) - len(c.text) for t, c in zip(texts, item.chunks, strict=True)]
             shifted = [
-                [(a + len(t) - len(c.text), b + len(t) - len(c.text)) for a, b in chunk_spans]
-                for t, c, chunk_spans in zip(texts, item.chunks, spans, strict=True)
+                [(a + shift, b + shift) for a, b in chunk_spans]
+                for shift, chunk_spans in zip(shifts, spans, strict=True)
             ]
             vectors, pooled = self.embedder.embed_with_sentences(
                 texts, shifted, cancel, lambda n: on_chunks(n, len(texts))

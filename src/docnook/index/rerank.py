@@ -113,8 +113,12 @@ def rerank(
         pending.extend((index, f[1], f[2], f[3], f[4]) for f in found[:SENTENCES_PER_PLACE])
     _embed_and_score(pending, places, query_vector, embed, page_starts, per_place)
     results = _ranked(places, per_place)
-    if exact > 0:
-        results = _exact(results[:exact], query_vector, embed) + results[exact:]
+    # A place whose sentences were embedded just now (none stored) is scored exactly already.
+    embedded = {id(places[piece[0]]) for piece in pending}
+    leading = [r for r in results[:exact] if id(r.place) not in embedded]
+    if leading:
+        rescored = {id(r.place): r for r in _exact(leading, query_vector, embed)}
+        results = [rescored.get(id(r.place), r) for r in results]
     return results
 
 
