@@ -85,6 +85,18 @@ def test_a_phrasing_with_a_fact_not_in_the_passage_is_never_shown(
     assert answer.answer == compose(None, answer.citations[0].quote)
 
 
+def test_a_phrasing_that_only_says_the_question_back_is_never_shown(
+    data_dir: Path, handbook: int
+) -> None:
+    # Every word is the question's: it names no keeper, so the quote is the answer.
+    assistant, _ = assistant_with(data_dir, FakeModel(reply="The old lighthouse was kept."))
+    tokens: list[str] = []
+    with assistant:
+        answer = assistant.ask(QUESTION, on_token=tokens.append)
+    assert answer.found and answer.phrasing is None and tokens == []
+    assert answer.answer == compose(None, answer.citations[0].quote)
+
+
 def test_a_question_the_library_cannot_answer_is_declined_without_the_model(
     data_dir: Path, handbook: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -41,7 +41,7 @@ def test_quote_takes_the_lead_in_and_the_sentence_it_points_back_to() -> None:
         "Scipen sets a penalty.",
         4,
     )
-    long = "It defaults to 7 significant digits " + "and more words " * 12 + "here."
+    long = "It defaults to 7 significant digits " + "and more words " * 22 + "here."
     text = f"{long} Scipen sets a penalty."
     alone = ScoredSentence(long, 0, len(long), 4, 0.8, 0.0, 0.8)
     wide = SearchHit(1, 1, "/m.pdf", "Manual", 4, 4, 1.0, text, 4, 0.5, 1, (alone,))

@@ -53,3 +53,43 @@ def test_stream_of_source_words_always_passes_everything(pieces: list[str]) -> N
     stream.finish()
     assert stream.failed is None
     assert "".join(shown) == "".join(p + " " for p in pieces)
+
+
+def test_questions_that_ask_for_something_are_told_from_yes_no_and_choices() -> None:
+    for question in (
+        "Which function writes CSV files where the comma is the decimal mark?",
+        "How many clicks does locator() collect by default?",
+        "I ran a script and nothing was printed. Why?",
+    ):
+        assert grounding.asks_for_something(question), question
+    for question in (
+        "Is 64-bit R faster or slower than 32-bit R?",
+        "Does lme4 give influence diagnostics?",
+        "Can I define my own operator, and how must it be named?",
+        "Should I use tabs?",
+    ):
+        assert not grounding.asks_for_something(question), question
+
+
+def test_a_restatement_adds_nothing_an_answer_does() -> None:
+    question = "Where the comma is the decimal mark, which function writes CSV files?"
+    assert not grounding.adds_to(question, "The comma is the decimal mark.")
+    assert not grounding.adds_to(question, "A function writes CSV files.")
+    assert grounding.adds_to(question, "write.csv2.")
+    assert grounding.adds_to(question, "It uses a semicolon as separator.")
+    assert grounding.adds_to("How many pages?", "12 pages.")
+
+
+def test_news_gate_holds_a_restatement_back_and_passes_an_answer_whole() -> None:
+    question = "Which function writes CSV files where the comma is the decimal mark?"
+    shown: list[str] = []
+    gate = grounding.NewsGate(question, shown.append)
+    for piece in ["The ", "comma ", "is the ", "decimal mark."]:
+        gate.feed(piece)
+    assert not gate.opened and shown == []
+    shown.clear()
+    gate = grounding.NewsGate(question, shown.append)
+    for piece in ["The ", "function ", "write.csv2 ", "does."]:
+        gate.feed(piece)
+    assert gate.opened
+    assert "".join(shown) == "The function write.csv2 does."

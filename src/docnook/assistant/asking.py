@@ -215,7 +215,12 @@ class Asking:
         the check. Checked against the whole passage, so a fact from the sentence next to
         the quote still counts as the source's."""
         self._rt.ensure_model()
-        guard = grounding.GroundedStream(evidence.hit.text, on_token or (lambda _: None))
+        emit = on_token or (lambda _: None)
+        # A short answer to "which function ...?" that only says the question back ("The
+        # function writes CSV files.") tells the person nothing and hides the quote: it is
+        # held back until it names something new, and dropped if it never does.
+        gate = grounding.NewsGate(question, emit) if grounding.asks_for_something(question) else None
+        guard = grounding.GroundedStream(evidence.hit.text, gate.feed if gate else emit)
         stop = _StopWhen(cancel, lambda: guard.failed is not None)
 
         def job(model: LoadedModel, emit: TokenCallback, _: CancelToken) -> Generation | None:
@@ -229,7 +234,7 @@ class Asking:
 
         self.last_generation = self._rt.engine.run(job, None, cancel)
         guard.finish()
-        if guard.failed is not None:
+        if guard.failed is not None or (gate is not None and not gate.opened):
             return None
         text = " ".join(guard.passed.split())
         return text or None

@@ -41,7 +41,9 @@ _ANAPHORA = frozenset(_ANAPHORA_TEXT.split())
 # cosine plus the keyword bonus of `rerank.py`. (The second, `absent`, is asked of the index.)
 MIN_SENTENCE_SCORE = 0.45
 MAX_QUOTE_CHARS = 480
-MIN_QUOTE_CHARS = 200  # about two sentences of prose
+# About three sentences of prose: the sentence that matches a question best most often
+# introduces the answer, which follows within the next two (benchmarks/README.md, "Answers").
+MIN_QUOTE_CHARS = 320
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,14 @@ _CALL = re.compile(r"\b[A-Za-z_][\w.]*\(\)")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[\"“(]\s*)$")
 _ROMAN = re.compile(r"^[IVXLC]+$")
+# A question that asks for something ("which function", "how many", "who"), as against one
+# answered by yes, no or one of its own options ("Is 64-bit R faster or slower?").
+_WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|where|when|how|why)\b", re.IGNORECASE)
+_YES_NO_START = re.compile(
+    r"^\W*(?:is|are|was|were|do|does|did|can|could|will|would|should|shall|has|have|had|may|"
+    r"might|must)\b",
+    re.IGNORECASE,
+)
 
 
 def _number_key(number: str) -> str:
@@ -113,3 +121,46 @@ class GroundedStream:
             return
         self.passed += text
         self.emit(text)
+
+
+def asks_for_something(question: str) -> bool:
+    """Whether `question` asks for a thing the question itself does not name: a wh-question
+    that is not also a yes/no question or a choice between options it lists."""
+    if not _WH_WORD.search(question) or _YES_NO_START.match(question):
+        return False
+    return " or " not in f" {question.lower()} "
+
+
+def adds_to(question: str, text: str) -> bool:
+    """Whether `text` says anything `question` did not: a word that carries meaning, a number,
+    an identifier or a name the question does not hold. "The comma is the decimal mark." says
+    nothing to "Where the comma is the decimal mark, which function writes CSV files?"."""
+    if textrules.content_words(text) - textrules.content_words(question):
+        return True
+    return bool(
+        (numbers(text) - numbers(question))
+        or (identifiers(text) - identifiers(question))
+        or (names(text) - set(textrules.words(question)))
+    )
+
+
+@dataclass
+class NewsGate:
+    """Holds streamed text back until it says something the question did not (`adds_to`),
+    then passes it and all that follows on. A short answer that only restates the question
+    is never shown: what was held is dropped, and `opened` stays False."""
+
+    question: str
+    emit: Callable[[str], None]
+    opened: bool = False
+    _held: str = field(default="", repr=False)
+
+    def feed(self, piece: str) -> None:
+        if self.opened:
+            self.emit(piece)
+            return
+        self._held += piece
+        if adds_to(self.question, self._held):
+            self.opened = True
+            held, self._held = self._held, ""
+            self.emit(held)
