@@ -219,7 +219,9 @@ class Asking:
         # A short answer to "which function ...?" that only says the question back ("The
         # function writes CSV files.") tells the person nothing and hides the quote: it is
         # held back until it names something new, and dropped if it never does.
-        gate = grounding.NewsGate(question, emit) if grounding.asks_for_something(question) else None
+        gate = None
+        if grounding.asks_for_something(question):
+            gate = grounding.NewsGate(question, emit)
         guard = grounding.GroundedStream(evidence.hit.text, gate.feed if gate else emit)
         stop = _StopWhen(cancel, lambda: guard.failed is not None)
 
