@@ -21,6 +21,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(f"“{' '.join(citation.quote.split())}”\n    {citation.label()}\n", flush=True)
 
     def on_token(text: str) -> None:
+        if not shown["phrasing"]:
+            text = text.lstrip()  # the model's first token carries the space after "Answer:"
         shown["phrasing"] = True
         out.stream_to_stdout(text)
 
@@ -47,7 +49,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     elif shown["phrasing"]:
         print(" [1]")
     else:
-        print("(The model's words did not hold up against the page: the quote is the answer.)")
+        # Its words named something the page does not hold, or only said the question back.
+        print("(No short answer of the model's passed the checks: the quote is the answer.)")
     if answer.found:
         print("\nSources:")
         for citation in answer.citations:
