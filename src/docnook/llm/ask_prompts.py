@@ -24,6 +24,11 @@ Passage: The function mean() computes the arithmetic mean of its argument x; wit
 that fraction of observations is dropped from each end first.
 Question: What does trim do in mean()?
 Answer: It drops that fraction of observations from each end before the mean is computed.
+
+Passage: Trains to Oslo leave from platform 2. Trains to Bergen leave from platform 5, except \
+on Sundays, when they use platform 3 and stop at Voss.
+Question: Which platform do the Bergen trains use on a Sunday?
+Answer: Platform 3.
 """
 PHRASE_TOKENS = 48
 _PHRASE_STOPS = ("\n",)
