@@ -75,6 +75,11 @@ def test_a_chunk_of_short_pages_points_at_the_page_that_answers(
         3,
     )
     assert library.search("penguins breed winter", k=1)[0].page == 2
+    # The hit knows where its text crosses into pages 2 and 3: a quote stays on its page.
+    assert len(axolotl.page_breaks) == 2
+    for page, cut in enumerate(axolotl.page_breaks, start=2):
+        after = axolotl.text[cut:].strip()
+        assert after.startswith(ANIMALS[page - 1].strip()[:20])
 
 
 @pytest.mark.parametrize(

@@ -33,14 +33,10 @@ def _hit(scores: dict[str, float]) -> SearchHit:
 
 
 def test_quote_takes_the_lead_in_and_the_sentence_it_points_back_to() -> None:
-    # A short sentence is quoted with those after it (here to the passage's end), from the
-    # passage's own text, not only the sentences the second stage scored.
+    # A short sentence is quoted with those after it (here to the passage's end, then the
+    # one before), from the passage's own text, not only the sentences the second stage scored.
     hit = _hit({"The digits option controls printing:": 0.8})
-    assert quote_span(hit, hit.sentences[0]) == (
-        "The digits option controls printing: It defaults to 7 significant digits. "
-        "Scipen sets a penalty.",
-        4,
-    )
+    assert quote_span(hit, hit.sentences[0]) == (" ".join(PASSAGE.split()), 4)
     long = "It defaults to 7 significant digits " + "and more words " * 22 + "here."
     text = f"{long} Scipen sets a penalty."
     alone = ScoredSentence(long, 0, len(long), 4, 0.8, 0.0, 0.8)
@@ -48,7 +44,7 @@ def test_quote_takes_the_lead_in_and_the_sentence_it_points_back_to() -> None:
     assert quote_span(wide, alone) == (long, 4)  # long enough to stand alone
     hit = _hit({"It defaults to 7 significant digits.": 0.8})
     quote, _ = quote_span(hit, hit.sentences[0])
-    assert quote.startswith("The digits option")
+    assert "The digits option controls printing: It defaults" in quote
 
 
 def test_support_needs_a_close_sentence_and_no_key_word_missing_from_the_library() -> None:
@@ -83,3 +79,26 @@ def test_follow_up_questions_search_with_the_question_before() -> None:
         "How are packages installed from source files?"
     )
     assert ChatContext().query_for("and its default?") == "and its default?"
+
+
+def test_quote_stays_in_its_section_and_on_its_page() -> None:
+    first = "The tool shed opens at 7 a.m. and is locked at dusk by the volunteer on duty."
+    text = (
+        f"Opening hours\nThe gates open at sunrise.\n{first}\n\nPlots and fees\nEach plot is 4 m."
+    )
+    start = text.index(first)
+    best = ScoredSentence(first, start, start + len(first), 1, 0.8, 0.0, 0.8)
+    hit = SearchHit(1, 1, "/g.pdf", "Garden", 1, 2, 1.0, text, 1, 0.5, 1, (best,))
+    # Not into the next section: back to the section's start instead, and not its heading.
+    assert quote_span(hit, best) == (f"The gates open at sunrise. {first}", 1)
+    # Not onto the next page either, heading or not.
+    text = f"{first}\n\nEach plot measures four by eight metres, and the fee is 45 euros."
+    best = ScoredSentence(first, 0, len(first), 1, 0.8, 0.0, 0.8)
+    breaks = (len(first) + 1,)
+    hit = SearchHit(1, 1, "/g.pdf", "Garden", 1, 2, 1.0, text, 1, 0.5, 1, (best,), (), breaks)
+    assert quote_span(hit, best) == (first, 1)
+    # A line of code after the sentence that introduces it is no heading: it is the answer.
+    text = "We set the random seed to make the examples reproducible.\nR> set.seed(1071)"
+    best = ScoredSentence(text[:57], 0, 57, 3, 0.8, 0.0, 0.8)
+    hit = SearchHit(1, 1, "/z.pdf", "zoo", 3, 3, 1.0, text, 3, 0.5, 1, (best,))
+    assert quote_span(hit, best)[0].endswith("set.seed(1071)")

@@ -80,16 +80,41 @@ def test_a_restatement_adds_nothing_an_answer_does() -> None:
     assert grounding.adds_to("How many pages?", "12 pages.")
 
 
-def test_news_gate_holds_a_restatement_back_and_passes_an_answer_whole() -> None:
-    question = "Which function writes CSV files where the comma is the decimal mark?"
+def _short(question: str, quote: str, pieces: list[str]) -> tuple[grounding.ShortAnswer, str]:
     shown: list[str] = []
-    gate = grounding.NewsGate(question, shown.append)
-    for piece in ["The ", "comma ", "is the ", "decimal mark."]:
-        gate.feed(piece)
-    assert not gate.opened and shown == []
-    shown.clear()
-    gate = grounding.NewsGate(question, shown.append)
-    for piece in ["The ", "function ", "write.csv2 ", "does."]:
-        gate.feed(piece)
-    assert gate.opened
-    assert "".join(shown) == "The function write.csv2 does."
+    answer = grounding.ShortAnswer(question, quote, shown.append)
+    for piece in pieces:
+        answer.feed(piece)
+    answer.finish()
+    return answer, "".join(shown)
+
+
+def test_a_short_answer_that_says_the_question_back_is_never_shown() -> None:
+    question = "Which function writes CSV files where the comma is the decimal mark?"
+    quote = "Where the comma is the decimal mark, use write.csv2 for appropriate defaults."
+    answer, shown = _short(question, quote, ["The ", "comma ", "is the ", "decimal mark."])
+    assert not answer.opened and shown == "" and answer.shown == ""
+    answer, shown = _short(question, quote, ["The ", "function ", "write.csv2 ", "does."])
+    assert answer.opened and shown == "The function write.csv2 does."
+
+
+def test_a_short_extract_of_the_quote_is_shown_a_copied_sentence_is_not() -> None:
+    question = "How much is the annual plot fee?"
+    quote = "The annual plot fee is 45 euros, due by March. Tools are shared by all members."
+    answer, shown = _short(question, quote, [" 45 ", "euros."])
+    assert shown == " 45 euros." and answer.shown == "45 euros."
+    answer, shown = _short(
+        question, quote, ["The annual ", "plot fee is 45 ", "euros, due by March."]
+    )
+    assert not answer.opened and shown == ""
+    # Its own words are shown as soon as they part from the quote's.
+    answer, shown = _short(question, quote, ["The fee ", "is 45 ", "euros a year."])
+    assert answer.opened and shown == "The fee is 45 euros a year."
+
+
+def test_a_short_answer_ends_with_its_first_sentence() -> None:
+    answer, shown = _short(
+        "Who kept the lighthouse?", "", ["Marta Olsen ", "kept it. ", "She lit ", "the lamp."]
+    )
+    assert answer.done and answer.shown == "Marta Olsen kept it."
+    assert shown.strip() == "Marta Olsen kept it."

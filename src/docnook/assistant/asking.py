@@ -215,15 +215,13 @@ class Asking:
         the check. Checked against the whole passage, so a fact from the sentence next to
         the quote still counts as the source's."""
         self._rt.ensure_model()
-        emit = on_token or (lambda _: None)
-        # A short answer to "which function ...?" that only says the question back ("The
-        # function writes CSV files.") tells the person nothing and hides the quote: it is
-        # held back until it names something new, and dropped if it never does.
-        gate = None
-        if grounding.asks_for_something(question):
-            gate = grounding.NewsGate(question, emit)
-        guard = grounding.GroundedStream(evidence.hit.text, gate.feed if gate else emit)
-        stop = _StopWhen(cancel, lambda: guard.failed is not None)
+        # The answer is held back while it only says the question back ("The function
+        # writes CSV files.") or copies the quote shown above it, and ends with its first
+        # sentence (grounding.ShortAnswer); every word of it is checked against the passage
+        # first (grounding.GroundedStream).
+        answer = grounding.ShortAnswer(question, evidence.quote, on_token or (lambda _: None))
+        guard = grounding.GroundedStream(evidence.hit.text, answer.feed)
+        stop = _StopWhen(cancel, lambda: guard.failed is not None or answer.done)
 
         def job(model: LoadedModel, emit: TokenCallback, _: CancelToken) -> Generation | None:
             prompt = ask_prompts.phrase_prompt(model.style, question, evidence.quote)
@@ -232,14 +230,14 @@ class Asking:
             except Cancelled:
                 if cancel.cancelled:
                     raise
-                return None  # the guard stopped an unsupported phrasing
+                return None  # the guard stopped an unsupported phrasing, or it was complete
 
         self.last_generation = self._rt.engine.run(job, None, cancel)
         guard.finish()
-        if guard.failed is not None or (gate is not None and not gate.opened):
+        if guard.failed is not None:
             return None
-        text = " ".join(guard.passed.split())
-        return text or None
+        answer.finish()
+        return answer.shown or None
 
 
 class _StopWhen(CancelToken):

@@ -44,6 +44,9 @@ MAX_QUOTE_CHARS = 480
 # About three sentences of prose: the sentence that matches a question best most often
 # introduces the answer, which follows within the next two (benchmarks/README.md, "Answers").
 MIN_QUOTE_CHARS = 320
+_CLOSING = (".", "!", "?", ":", ";", ",", ")", '"', "”", "'")
+_CODE_MARKS = ("(", "=", "<", ">", "$", "{", "[", "_")
+_HEADING_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,8 @@ def coverage(question: str, passage: str) -> float:
 
 def quote_span(hit: SearchHit, best: ScoredSentence) -> tuple[str, int]:
     """The quote around `best`, as exact text of `hit`'s passage, and the page it starts on.
-    Widened over the passage's own sentences (not only the few the second stage scored)."""
+    Widened over the passage's own sentences (not only the few the second stage scored),
+    within `best`'s page and section."""
     spans = [span for span in textrules.sentence_spans(hit.text) if span[1] > span[0]]
     index = next((i for i, (a, b) in enumerate(spans) if a <= best.start < b), None)
     if index is None:  # the scorer cut the passage differently: the sentence alone
@@ -104,16 +108,27 @@ def quote_span(hit: SearchHit, best: ScoredSentence) -> tuple[str, int]:
     # the passage's own sentence already begins earlier and holds it.
     if words and words[0] in _ANAPHORA and index > 0 and spans[index][0] >= best.start:
         first = index - 1
+
+    def joins(i: int) -> bool:
+        """Whether sentence `i` may join the quote: on the same page as the quote so far,
+        and not a heading (a quote does not run on into the next section)."""
+        a, b = spans[i]
+        lo, hi = min(a, spans[first][0]), max(b, spans[last][1])
+        if any(lo < cut < hi for cut in hit.page_breaks):
+            return False
+        return not _is_heading(hit.text[a:b]) and max(b, spans[last][1]) - lo <= MAX_QUOTE_CHARS
+
     # The sentence that matches a question best is often the one that introduces the answer
     # ("... set the random seed to make the examples reproducible.", a heading, a line ending
     # in "e.g." or a colon) and the value follows it: a short quote takes its next sentences
-    # until it reads as a passage, not a line.
-    while (
-        last + 1 < len(spans)
-        and spans[last][1] - spans[first][0] < MIN_QUOTE_CHARS
-        and spans[last + 1][1] - spans[first][0] <= MAX_QUOTE_CHARS
-    ):
+    # until it reads as a passage, not a line; where its section or page ends first, the
+    # sentences before it.
+    while last + 1 < len(spans) and _length(spans, first, last) < MIN_QUOTE_CHARS:
+        if not joins(last + 1):
+            break
         last += 1
+    while first > 0 and _length(spans, first, last) < MIN_QUOTE_CHARS and joins(first - 1):
+        first -= 1
     start, end = spans[first][0], spans[last][1]
     quote = " ".join(hit.text[start:end].split())
     if len(quote) > MAX_QUOTE_CHARS:
@@ -121,6 +136,23 @@ def quote_span(hit: SearchHit, best: ScoredSentence) -> tuple[str, int]:
     # The page of `best`, the sentence the question matched, even where the quote begins with
     # the end of the page before: that is where the reader opens and highlights.
     return quote, best.page
+
+
+def _length(spans: list[tuple[int, int]], first: int, last: int) -> int:
+    return spans[last][1] - spans[first][0]
+
+
+def _is_heading(sentence: str) -> bool:
+    """A heading or a running header as the splitter leaves it: one short line of a few
+    words, no closing punctuation, no code ("Opening hours", "3.2. Dealing with
+    autocorrelation"). A line of code ("R> set.seed(1071)") is not one: it often holds the
+    answer the sentence before it introduces."""
+    line = " ".join(sentence.split())
+    if "\n" in sentence.strip() or not line or line.endswith(_CLOSING):
+        return False
+    if any(mark in line for mark in _CODE_MARKS):
+        return False
+    return len(line.split()) <= _HEADING_WORDS and (line[0].isupper() or line[0].isdigit())
 
 
 def assess(question: str, hits: list[SearchHit], absent: Sequence[str] = ()) -> Evidence | None:

@@ -13,7 +13,7 @@ The road a question takes, each stage adding to what the previous one found:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +49,7 @@ class SearchHit:
     keyword_rank: int | None = None  # best BM25 rank among its chunks, None: no word matched
     sentences: tuple[ScoredSentence, ...] = ()  # best first (empty without the second stage)
     chunk_ids: tuple[int, ...] = ()
+    page_breaks: tuple[int, ...] = ()  # offsets in `text` where a new page begins
 
     @property
     def best_sentence(self) -> ScoredSentence | None:
@@ -160,7 +161,8 @@ def search(
         return store.sentence_vectors(chunk_ids)
 
     ranked = rerank(pool, query, query_vector, embed, page_starts, stored, exact)
-    return _one_per_page([_hit(r.place, r) for r in ranked])[:k]
+    hits = [_hit(r.place, r, page_starts(r.place.document_id)) for r in ranked]
+    return _one_per_page(hits)[:k]
 
 
 def _one_per_page(hits: list[SearchHit]) -> list[SearchHit]:
@@ -215,8 +217,12 @@ def _first_stage(
     return collapse(ranked, keyword_ranks, similarities), query_vector
 
 
-def _hit(place: Place, reranked: Reranked | None) -> SearchHit:
+def _hit(place: Place, reranked: Reranked | None, page_starts: Sequence[int] = ()) -> SearchHit:
     sentences = reranked.sentences if reranked else ()
+    # Where the place's text crosses into another page (`Place.text` counts from the first
+    # chunk's offset), so that a quote taken from it can stay on the page a citation opens.
+    begin, length = place.char_start, len(place.text)
+    breaks = tuple(start - begin for start in page_starts if begin < start < begin + length)
     page = sentences[0].page if sentences else place.first.page_start
     first = place.first
     return SearchHit(
@@ -233,4 +239,5 @@ def _hit(place: Place, reranked: Reranked | None) -> SearchHit:
         keyword_rank=place.keyword_rank,
         sentences=sentences,
         chunk_ids=tuple(c.id for c in place.chunks),
+        page_breaks=breaks,
     )

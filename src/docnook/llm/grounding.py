@@ -144,23 +144,69 @@ def adds_to(question: str, text: str) -> bool:
     )
 
 
+def _flat(text: str) -> str:
+    return " " + " ".join(textrules.words(text)) + " "
+
+
 @dataclass
-class NewsGate:
-    """Holds streamed text back until it says something the question did not (`adds_to`),
-    then passes it and all that follows on. A short answer that only restates the question
-    is never shown: what was held is dropped, and `opened` stays False."""
+class ShortAnswer:
+    """The model's short answer on its way to the person (after `GroundedStream`): one
+    sentence, shown only once it says something. Held back while it only says the question
+    back (`adds_to`, for a question that `asks_for_something`) or copies the quote word for
+    word, since the quote is on screen already; shown from the first word that is its own,
+    or at the end if it is a short extract ("45 euros."). Dropped, never shown, if it never
+    adds to the question or copies a whole sentence of the quote. `done` once its first
+    sentence has ended: the generation can stop there."""
 
     question: str
+    quote: str
     emit: Callable[[str], None]
+    text: str = ""  # what the answer is: its first sentence at most
     opened: bool = False
-    _held: str = field(default="", repr=False)
+    done: bool = False
+    _asks: bool = field(default=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._asks = asks_for_something(self.question)
 
     def feed(self, piece: str) -> None:
-        if self.opened:
-            self.emit(piece)
+        if self.done:
             return
-        self._held += piece
-        if adds_to(self.question, self._held):
+        before = self.text
+        self.text += piece
+        spans = textrules.sentence_spans(self.text.strip())
+        if len(spans) > 1:  # a second sentence began: the answer is the first
+            offset = len(self.text) - len(self.text.lstrip())
+            self.text = self.text[: offset + spans[0][1]]
+            self.done = True
+        if self.opened:
+            self.emit(self.text[len(before) :])
+        elif self._says_something() and not self._copying():
             self.opened = True
-            held, self._held = self._held, ""
-            self.emit(held)
+            self.emit(self.text)
+
+    def finish(self) -> None:
+        """The generation ended: a held short extract is shown now, or dropped for good."""
+        if not self.opened and self._says_something() and not self._copies_a_sentence():
+            self.opened = True
+            self.emit(self.text)
+
+    @property
+    def shown(self) -> str:
+        return " ".join(self.text.split()) if self.opened else ""
+
+    def _says_something(self) -> bool:
+        return bool(textrules.words(self.text)) and (
+            not self._asks or adds_to(self.question, self.text)
+        )
+
+    def _copying(self) -> bool:
+        return _flat(self.text) in _flat(self.quote)
+
+    def _copies_a_sentence(self) -> bool:
+        mine = _flat(self.text)
+        for sentence in textrules.sentences(self.quote):
+            theirs = _flat(sentence)
+            if len(theirs.split()) >= 4 and theirs in mine:
+                return True
+        return False
