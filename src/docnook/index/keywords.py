@@ -90,6 +90,8 @@ def ranked(
     """Chunk ids of `chunks_fts` matching any of `phrases` (FTS5 strings), best BM25 first:
     the same list as `index.keyword_scored(" OR ".join(phrases), ...)`."""
     plain = " OR ".join(phrases)
+    if limit <= 0:
+        return []
     if len(phrases) < 2:
         return _ids(index.keyword_scored(plain, limit, document_ids, "chunks_fts"))
     with index.keyword_snapshot():
