@@ -11,6 +11,7 @@ Each measurement runs in a fresh process (see benchmarks/README.md for what each
 
     python benchmarks/bench_library.py                 # 1,000 docs x 100 chunks
     python benchmarks/bench_library.py --docs 200 --chunks-per-doc 50 --skip-window
+    python benchmarks/bench_library.py --search-only --rounds 10   # the search part alone
 """
 
 from __future__ import annotations
