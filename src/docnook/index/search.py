@@ -2,9 +2,9 @@
 
 The road a question takes, each stage adding to what the previous one found:
 
-1. retrieve: BM25 over FTS5 (identifiers kept whole as phrases) and cosine similarity over
-   the chunk vectors, fused by reciprocal rank; every candidate keeps its similarity and its
-   keyword rank;
+1. retrieve: BM25 over FTS5 (identifiers kept whole as phrases; the commonest words scored
+   only beside rarer ones, `keywords.py`) and cosine similarity over the chunk vectors,
+   fused by reciprocal rank; every candidate keeps its similarity and its keyword rank;
 2. places: tables of contents and indexes left out, overlapping and neighbouring chunks of a
    document joined into one place (`places.py`);
 3. rerank: the places re-ordered by their best sentences (`rerank.py`), which also choose the
