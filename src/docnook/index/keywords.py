@@ -3,7 +3,7 @@ scored only where a rarer word matched, and the same best chunks as the plain qu
 
 FTS5 computes `bm25()` for every row that matches before `ORDER BY ... LIMIT` can keep the
 best, so an OR of the question's words costs what its commonest word costs: a word in four
-chunks of ten made the query ten times slower than its other three words together (100,000
+chunks of ten made the query four times slower than its other three words alone (100,000
 chunks, benchmarks/README.md). Such a word weighs little in BM25 and the chunks that hold it
 alone cannot reach the top; this module proves that for each query instead of assuming it.
 
@@ -15,7 +15,7 @@ FTS5's `bm25()` (ext/fts5/fts5_aux.c, k1 = 1.2, b = 0.75) sums over the query's 
 with f the phrase's count in the chunk, D its length, n the chunks holding the phrase and N
 all chunks. One phrase's share is below idf * (k1 + 1), however often it occurs. So:
 
-1. the phrases are counted (a count costs a twentieth of scoring the same rows);
+1. the phrases are counted (a count costs about a tenth of scoring the same rows);
 2. the commonest go to the second role ("common", C) while everything they could add
    together, sum of idf * (k1 + 1), stays within what one occurrence of the least common
    remaining word adds in a chunk of average length (f = 1, D = avgdl: exactly its idf). A
