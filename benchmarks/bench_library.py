@@ -11,6 +11,7 @@ Each measurement runs in a fresh process (see benchmarks/README.md for what each
 
     python benchmarks/bench_library.py                 # 1,000 docs x 100 chunks
     python benchmarks/bench_library.py --docs 200 --chunks-per-doc 50 --skip-window
+    python benchmarks/bench_library.py --search-only --rounds 10   # the search part alone
 """
 
 from __future__ import annotations
@@ -330,6 +331,11 @@ def worker_search(spec: dict) -> dict:
         ),
         [search.fts_query(q) for q in QUERIES],
     )
+    # The app's keyword half (index/keywords.py: common words scored only beside rarer ones),
+    # beside the bare query above that it replaces.
+    result["keywords"] = timed(
+        lambda q: search.bm25_ranked(library.store, q, search.FIRST_STAGE), QUERIES
+    )
     result["matrix_mib"] = matrix.nbytes / (1 << 20)
     result["peak_rss_mib"] = _peak_rss_mib()
     library.close()
@@ -463,6 +469,9 @@ def main(argv: list[str] | None = None) -> int:
     ]:
         parser.add_argument(flag, type=int, default=default, help=f"{text} (default {default})")
     parser.add_argument("--skip-window", action="store_true", help="leave out the window")
+    parser.add_argument(
+        "--search-only", action="store_true", help="only the search part (no CLI, sync, window)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -475,12 +484,18 @@ def main(argv: list[str] | None = None) -> int:
     search = in_subprocess("search", spec)
     timings = (
         *("hybrid", "hybrid_first_stage", "bm25", "vector", "cjk_bm25"),
-        *("baseline_dot", "baseline_fts"),
+        *("baseline_dot", "baseline_fts", "keywords"),
     )
     results["search"] = {
         name: _ms(value) if name in (*timings, "embed_query") else value
         for name, value in search.items()
     }
+    if args.search_only:
+        if args.json:
+            print(json.dumps(results, indent=2))
+        else:
+            print_report(results)
+        return 0
     print("measuring the command line…", file=sys.stderr)
     cli_search = [cli(data, "search", QUERIES[2], "--json") for _ in range(3)]
     results["cli_search"] = {
@@ -515,7 +530,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_report(r: dict) -> None:
-    m, lib, s, y = r["machine"], r["library"], r["search"], r["sync"]
+    m, lib, s = r["machine"], r["library"], r["search"]
     print(f"machine: {m['cpu']}, {m['cpus']} CPUs, {m['memory_gib']} GiB, {m['system']}")
     print(f"CPU pressure (avg60): {m['cpu_pressure_avg60']}%  Python {m['python']}")
     print(
@@ -533,6 +548,7 @@ def print_report(r: dict) -> None:
         ("embed_query", "baseline: embed query"),
         ("baseline_dot", "baseline: numpy dot"),
         ("baseline_fts", "baseline: bare FTS5"),
+        ("keywords", "keyword half (the app)"),
     ]:
         print(f"{label:<26}{s[name]['p50_ms']:>9.1f}{s[name]['p95_ms']:>9.1f}")
     floor = s["embed_query"]["p50_ms"] + s["baseline_dot"]["p50_ms"] + s["baseline_fts"]["p50_ms"]
@@ -544,6 +560,9 @@ def print_report(r: dict) -> None:
     print(f"first search after start: {first:.2f} s ({verdict} the 2 s target)")
     start = s["start_to_first_result_s"]
     print(f"  process start to first result {start:.2f} s; peak RSS {s['peak_rss_mib']:.0f} MiB")
+    if "sync" not in r:  # --search-only
+        return
+    y = r["sync"]
     c = r["cli_search"]
     print(f"`docnook search`: {c['wall_s']:.2f} s wall, peak RSS {c['peak_rss_mib']:.0f} MiB")
     print(

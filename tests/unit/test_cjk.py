@@ -65,8 +65,8 @@ def test_only_chunks_with_cjk_get_pairs_and_deletes_follow(store):
 
 
 def test_the_query_picks_its_index_by_script():
-    assert fts_searches("walrus") == [("chunks_fts", '"walrus"')]
-    assert fts_searches("首都") == [("chunks_cjk", '"首都"')]
+    assert fts_searches("walrus") == [("chunks_fts", ['"walrus"'])]
+    assert fts_searches("首都") == [("chunks_cjk", ['"首都"'])]
     assert [table for table, _ in fts_searches("首都 capital")] == ["chunks_cjk", "chunks_fts"]
 
 

@@ -51,15 +51,15 @@ def pair_text(text: str | None) -> str | None:
     return " ".join(" ".join(_pairs(run)) for run in runs)
 
 
-def cjk_query(query: str) -> str | None:
-    """An FTS5 expression over `chunks_cjk` that ORs the query's CJK words, or None."""
+def cjk_phrases(query: str) -> list[str]:
+    """FTS5 phrases over `chunks_cjk` for the query's CJK words, to be ORed."""
     terms = []
     for run in dict.fromkeys(_CJK_RUN.findall(query)):
         if len(run) == 1:
             terms.append(f'"{run}"*')
         else:
             terms.append('"' + " ".join(_pairs(run)) + '"')
-    return " OR ".join(terms) if terms else None
+    return terms
 
 
 def latin_part(query: str) -> str:

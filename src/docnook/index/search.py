@@ -2,9 +2,9 @@
 
 The road a question takes, each stage adding to what the previous one found:
 
-1. retrieve: BM25 over FTS5 (identifiers kept whole as phrases) and cosine similarity over
-   the chunk vectors, fused by reciprocal rank; every candidate keeps its similarity and its
-   keyword rank;
+1. retrieve: BM25 over FTS5 (identifiers kept whole as phrases; the commonest words scored
+   only beside rarer ones, `keywords.py`) and cosine similarity over the chunk vectors,
+   fused by reciprocal rank; every candidate keeps its similarity and its keyword rank;
 2. places: tables of contents and indexes left out, overlapping and neighbouring chunks of a
    document joined into one place (`places.py`);
 3. rerank: the places re-ordered by their best sentences (`rerank.py`), which also choose the
@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from docnook import text as textrules
-from docnook.index import cjk, vectors
+from docnook.index import cjk, keywords, vectors
 from docnook.index.places import Place, collapse, is_navigation
 from docnook.index.rerank import RERANK_PLACES, Reranked, ScoredSentence, rerank
 from docnook.index.store import Store
@@ -74,9 +74,15 @@ class SearchHit:
 
 
 def fts_query(query: str) -> str | None:
-    """An FTS5 expression that ORs the query's words, each quoted so no word is an operator,
-    and its identifiers (os.path.join, LD_LIBRARY_PATH) as phrases, so a name is found as
-    the name and not as its common parts."""
+    """An FTS5 expression that ORs the query's phrases (`fts_phrases`), or None."""
+    phrases = fts_phrases(query)
+    return " OR ".join(phrases) if phrases else None
+
+
+def fts_phrases(query: str) -> list[str]:
+    """The query's words, each quoted so no word is an operator, and its identifiers
+    (os.path.join, LD_LIBRARY_PATH) as phrases, so a name is found as the name and not as its
+    common parts."""
     terms: list[str] = []
     for identifier in textrules.identifiers(query):
         parts = textrules.words(identifier)
@@ -86,33 +92,34 @@ def fts_query(query: str) -> str | None:
     if not words and not terms:
         words = textrules.words(query)
     terms.extend(f'"{w}"' for w in words)
-    if not terms:
-        return None
-    return " OR ".join(dict.fromkeys(terms))
+    return list(dict.fromkeys(terms))
 
 
-def fts_searches(query: str) -> list[tuple[str, str]]:
-    """(FTS5 table, expression) pairs for the query, chosen by its script: words in spaced
+def fts_searches(query: str) -> list[tuple[str, list[str]]]:
+    """(FTS5 table, phrases to OR) pairs for the query, chosen by its script: words in spaced
     scripts go to `chunks_fts` (unicode61), Chinese, Japanese and Korean to `chunks_cjk`
     (character pairs, see index/cjk.py). A mixed query searches both."""
     searches = []
-    cjk_expression = cjk.cjk_query(query) if cjk.has_cjk(query) else None
-    if cjk_expression is not None:
-        searches.append(("chunks_cjk", cjk_expression))
+    cjk_phrases = cjk.cjk_phrases(query) if cjk.has_cjk(query) else []
+    if cjk_phrases:
+        searches.append(("chunks_cjk", cjk_phrases))
         query = cjk.latin_part(query)
-    expression = fts_query(query)
-    if expression is not None:
-        searches.append(("chunks_fts", expression))
+    phrases = fts_phrases(query)
+    if phrases:
+        searches.append(("chunks_fts", phrases))
     return searches
 
 
 def bm25_ranked(
     store: Store, query: str, limit: int, document_ids: list[int] | None = None
 ) -> list[int]:
-    rankings = [
-        store.keyword_ranked(expression, limit, document_ids, table=table)
-        for table, expression in fts_searches(query)
-    ]
+    rankings = []
+    for table, phrases in fts_searches(query):
+        if table == "chunks_fts":  # its commonest words scored only beside rarer ones
+            rankings.append(keywords.ranked(store, phrases, limit, document_ids))
+        else:
+            scored = store.keyword_scored(" OR ".join(phrases), limit, document_ids, table)
+            rankings.append([chunk_id for chunk_id, _ in scored])
     if len(rankings) <= 1:
         return rankings[0] if rankings else []
     return [chunk_id for chunk_id, _ in fuse(rankings)][:limit]

@@ -14,7 +14,7 @@ import os
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,7 +136,7 @@ class Store:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         self._keyword_conn: Any = None
-        self._keyword_lock = threading.Lock()
+        self._keyword_lock = threading.RLock()  # RLock: a snapshot holds it across queries
         for suffix in ("", *SQLITE_COMPANIONS):  # files made before they were private
             with contextlib.suppress(OSError):
                 Path(f"{path}{suffix}").chmod(0o600)
@@ -239,31 +239,57 @@ class Store:
 
     # -- search ---------------------------------------------------------------------------
 
-    def keyword_ranked(
+    def keyword_scored(
         self,
         expression: str,
         limit: int,
         document_ids: list[int] | None = None,
         table: str = "chunks_fts",
-    ) -> list[int]:
-        """Chunk ids matching an FTS5 expression, best BM25 first, in `chunks_fts` or (for
-        Chinese, Japanese and Korean, see index/cjk.py) `chunks_cjk`."""
+    ) -> list[tuple[int, float]]:
+        """(chunk id, `bm25()`) of the chunks matching an FTS5 expression, best (lowest)
+        first, in `chunks_fts` or (for Chinese, Japanese and Korean, see index/cjk.py)
+        `chunks_cjk`. Ties go by id, so two expressions that score alike list alike."""
         if table not in ("chunks_fts", "chunks_cjk"):
             raise ValueError(f"no full-text table {table!r}")
         # The join to `chunks` is only for the document filter: without one, the full-text
         # index answers alone (a third of a warm search's time at 100,000 chunks).
-        sql = f"SELECT {table}.rowid FROM {table} WHERE {table} MATCH ?"
+        sql = f"SELECT {table}.rowid, bm25({table}) FROM {table} WHERE {table} MATCH ?"
         params: list[Any] = [expression]
         if document_ids:
             sql = (
-                f"SELECT {table}.rowid FROM {table} JOIN chunks c ON c.id = {table}.rowid "
-                f"WHERE {table} MATCH ? AND c.document_id IN ({','.join('?' * len(document_ids))})"
+                f"SELECT {table}.rowid, bm25({table}) FROM {table} "
+                f"JOIN chunks c ON c.id = {table}.rowid WHERE {table} MATCH ? "
+                f"AND c.document_id IN ({','.join('?' * len(document_ids))})"
             )
             params.extend(document_ids)
-        sql += f" ORDER BY bm25({table}) LIMIT ?"
+        sql += f" ORDER BY bm25({table}), {table}.rowid LIMIT ?"
         params.append(limit)
-        # Its own read-only connection, so that search can run this on a helper thread while
-        # the question is embedded and the vectors scored (WAL: it waits for no writer).
+        return [(row[0], row[1]) for row in self._keyword_query(sql, params)]
+
+    def phrase_counts(self, phrases: Sequence[str]) -> tuple[int, list[int]]:
+        """The number of chunks, and of chunks in `chunks_fts` holding each FTS5 phrase: the
+        N and n of BM25's IDF (`index/keywords.py`). Counting reads no positions and scores
+        nothing, so it costs a small part of ranking the same rows."""
+        # The triggers keep one full-text row per chunk, so this is FTS5's own row count.
+        rows = self._keyword_query("SELECT count(*) FROM chunks", [])[0][0]
+        sql = "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?"
+        return rows, [self._keyword_query(sql, [phrase])[0][0] for phrase in phrases]
+
+    @contextlib.contextmanager
+    def keyword_snapshot(self) -> Iterator[None]:
+        """The keyword queries inside see one state of the index: the counts that bound a
+        score and the scores they bound come from the same chunks while indexing writes."""
+        with self._keyword_lock:
+            self._keyword_query("BEGIN", [])
+            try:
+                yield
+            finally:
+                self._keyword_query("COMMIT", [])  # a read transaction: nothing to keep
+
+    def _keyword_query(self, sql: str, params: list[Any]) -> list[Any]:
+        # Its own read-only connection, so that search can run the keyword half on a helper
+        # thread while the question is embedded and the vectors scored (WAL: it waits for no
+        # writer).
         with self._keyword_lock, storage_errors(self.path):
             if self._keyword_conn is None:
                 self._keyword_conn = sqlite_module.connect(
@@ -273,7 +299,7 @@ class Store:
                     check_same_thread=False,
                 )
                 self._keyword_conn.execute("PRAGMA query_only = ON")
-            return [row[0] for row in self._keyword_conn.execute(sql, params).fetchall()]
+            return self._keyword_conn.execute(sql, params).fetchall()
 
     def absent_words(self, words: list[str], document_ids: list[int] | None = None) -> list[str]:
         """Those of `words` that no chunk holds (of `document_ids` only, when given), neither
