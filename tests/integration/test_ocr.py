@@ -12,7 +12,7 @@ import pytest
 from docnook import cli
 from docnook.errors import Cancelled
 from docnook.ingest import ocr as ocr_engine
-from docnook.ingest import ocr_pages
+from docnook.ingest import ocr_pages, ocr_worker
 from docnook.jobs import CancelToken
 from docnook.library import Library
 from indexcheck import check_index
@@ -240,3 +240,25 @@ def test_a_reading_process_that_dies_leaves_its_pages_unread_and_indexing_goes_o
     assert scan_outcome.action in ("indexed", "no-text")
     assert "OCR stopped" in (scan_outcome.reason or "")
     assert check_index(library.store.path).problems == []
+
+
+def _layout_package_loaded() -> bool:
+    """In a pool process: whether PyMuPDF's optional layout package (and ONNX Runtime with
+    it) was imported there."""
+    import sys
+
+    return sys.modules.get("pymupdf.layout") is not None
+
+
+def test_a_pool_process_reads_pages_without_pymupdfs_layout_package(tmp_path):
+    scan = make_scanned_pdf(tmp_path / "letter.pdf", [LETTER])
+    tessdata = ocr_engine.find_tessdata()
+    job = (str(scan), None, 0, str(tessdata), ocr_engine.DEFAULT_LANGUAGES, ocr_engine.OCR_DPI)
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1, ocr_worker.init) as pool:
+        index, page, error = pool.apply(ocr_worker.read_page, (job,))
+        loaded = pool.apply(_layout_package_loaded)
+
+    assert (index, error) == (0, None)
+    assert "staircase" in page.text
+    assert not loaded  # it costs each worker a CPU second and ~35 MB, and OCR never uses it
