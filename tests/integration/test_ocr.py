@@ -262,3 +262,23 @@ def test_a_pool_process_reads_pages_without_pymupdfs_layout_package(tmp_path):
     assert (index, error) == (0, None)
     assert "staircase" in page.text
     assert not loaded  # it costs each worker a CPU second and ~35 MB, and OCR never uses it
+
+
+@pytest.mark.parametrize(("fontsize", "finer"), [(6.5, True), (26, False)])
+def test_small_and_large_print_are_read_at_the_resolution_their_text_needs(
+    tmp_path, fontsize, finer
+):
+    from docnook.ingest import tesseract_lib
+
+    if tesseract_lib.library() is None:
+        pytest.skip("the system has no libtesseract (Debian: libtesseract5)")
+    import pymupdf
+
+    scan = make_scanned_pdf(tmp_path / "letter.pdf", [LETTER], fontsize=fontsize)
+    with pymupdf.open(scan) as doc:
+        read = ocr_engine.recognise_page(doc[0], ocr_engine.find_tessdata())
+
+    assert (read.dpi > ocr_engine.OCR_DPI) if finer else (read.dpi < ocr_engine.OCR_DPI)
+    assert "repaint the staircase" in " ".join(read.text.split())
+    staircase = [w for w in read.words if w[4].startswith("staircase")]
+    assert staircase and staircase[0][0] < staircase[0][2] <= 595.3  # boxes in page points

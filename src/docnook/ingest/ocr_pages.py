@@ -39,7 +39,7 @@ _MAX_WORKERS = 8
 class OcrOptions:
     mode: str = "auto"
     languages: str = ocr.DEFAULT_LANGUAGES
-    dpi: int = ocr.OCR_DPI
+    dpi: int | None = None  # None: each page at the resolution its text needs (ocr.py)
     workers: int = 0  # 0: one per core this process may run on
 
 

@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-# The page job: (path, password, 0-based page, tessdata folder, languages, dpi).
-Job = tuple[str, str | None, int, str, str, int]
+# The page job: (path, password, 0-based page, tessdata folder, languages, dpi or None).
+Job = tuple[str, str | None, int, str, str, int | None]
 
 _open_doc: tuple[str, Any] | None = None  # (path, pymupdf.Document) this process has open
 
