@@ -3,7 +3,8 @@ so that a pool process can import it without importing PyMuPDF.
 
 A spawned process imports the module of its start-up and task functions before it runs any of
 them. PyMuPDF, when imported, also imports its optional `pymupdf.layout` package wherever that
-is installed, and that package brings ONNX Runtime with it: about a CPU second and a hundred
+is installed (PyMuPDF 2.0 requires it, so any pip install has it; the frozen bundle leaves it
+out), and that package brings ONNX Runtime with it: about a CPU second and a hundred
 MB more in every pool process (benchmarks/README.md, "Speed, third pass"), for nothing, since a
 worker only renders pages and hands them to Tesseract. `init` keeps that package out before
 anything here imports PyMuPDF.
