@@ -6,9 +6,9 @@ the same scans, and nothing to ship but Tesseract's language data, which Debian 
 (`tesseract-ocr-eng`, ...) and the installers carry. Nothing is ever downloaded.
 
 A page is rendered at the resolution its text needs (`render_dpi_for`), recognised, and its
-words come back in the page's own
-coordinates with their boxes, in the tuple shape of PyMuPDF's `get_text("words")`, so the reader
-marks a cited passage on a scanned page the same way as on a text page.
+words come back in the page's own coordinates with their boxes, in the tuple shape of PyMuPDF's
+`get_text("words")`, so the reader marks a cited passage on a scanned page the same way as on
+a text page.
 """
 
 from __future__ import annotations
