@@ -29,14 +29,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pymupdf
+if TYPE_CHECKING:
+    from docnook.library import Library
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import scanner
-from docnook.library import Library
-
+# PyMuPDF, the scanner and the library are imported inside the functions: the OCR pool's
+# spawned processes import this script again as their main module, and imports up here would
+# cost each of them a CPU second or two that the app's own workers never pay.
 HERE = Path(__file__).resolve().parent
 MANUALS = ("R-intro", "R-admin", "R-FAQ", "R-lang", "R-exts", "refman")
 QUERY_WORDS = 7
@@ -52,6 +52,8 @@ def spread(count: int, wanted: int) -> list[int]:
 
 
 def subset(source: Path, target: Path, pages: list[int]) -> None:
+    import pymupdf
+
     with pymupdf.open(source) as doc, pymupdf.open() as out:
         for number in pages:
             out.insert_pdf(doc, from_page=number, to_page=number)
@@ -94,6 +96,12 @@ def recall(library: Library, queries: list[tuple[str, str, int]]) -> float:
 
 
 def main() -> int:
+    import pymupdf
+
+    sys.path.insert(0, str(HERE))
+    import scanner
+    from docnook.library import Library
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=HERE / "data" / "r-manuals")
     parser.add_argument("--pages-per-manual", type=int, default=4)

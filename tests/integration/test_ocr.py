@@ -12,7 +12,7 @@ import pytest
 from docnook import cli
 from docnook.errors import Cancelled
 from docnook.ingest import ocr as ocr_engine
-from docnook.ingest import ocr_pages
+from docnook.ingest import ocr_pages, ocr_worker
 from docnook.jobs import CancelToken
 from docnook.library import Library
 from indexcheck import check_index
@@ -240,3 +240,45 @@ def test_a_reading_process_that_dies_leaves_its_pages_unread_and_indexing_goes_o
     assert scan_outcome.action in ("indexed", "no-text")
     assert "OCR stopped" in (scan_outcome.reason or "")
     assert check_index(library.store.path).problems == []
+
+
+def _layout_package_loaded() -> bool:
+    """In a pool process: whether PyMuPDF's optional layout package (and ONNX Runtime with
+    it) was imported there."""
+    import sys
+
+    return sys.modules.get("pymupdf.layout") is not None
+
+
+def test_a_pool_process_reads_pages_without_pymupdfs_layout_package(tmp_path):
+    scan = make_scanned_pdf(tmp_path / "letter.pdf", [LETTER])
+    tessdata = ocr_engine.find_tessdata()
+    job = (str(scan), None, 0, str(tessdata), ocr_engine.DEFAULT_LANGUAGES, ocr_engine.OCR_DPI)
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1, ocr_worker.init) as pool:
+        index, page, error = pool.apply(ocr_worker.read_page, (job,))
+        loaded = pool.apply(_layout_package_loaded)
+
+    assert (index, error) == (0, None)
+    assert "staircase" in page.text
+    assert not loaded  # it costs each worker a CPU second and ~35 MB, and OCR never uses it
+
+
+@pytest.mark.parametrize(("fontsize", "finer"), [(6.5, True), (26, False)])
+def test_small_and_large_print_are_read_at_the_resolution_their_text_needs(
+    tmp_path, fontsize, finer
+):
+    from docnook.ingest import tesseract_lib
+
+    if tesseract_lib.library() is None:
+        pytest.skip("the system has no libtesseract (Debian: libtesseract5)")
+    import pymupdf
+
+    scan = make_scanned_pdf(tmp_path / "letter.pdf", [LETTER], fontsize=fontsize)
+    with pymupdf.open(scan) as doc:
+        read = ocr_engine.recognise_page(doc[0], ocr_engine.find_tessdata())
+
+    assert (read.dpi > ocr_engine.OCR_DPI) if finer else (read.dpi < ocr_engine.OCR_DPI)
+    assert "repaint the staircase" in " ".join(read.text.split())
+    staircase = [w for w in read.words if w[4].startswith("staircase")]
+    assert staircase and staircase[0][0] < staircase[0][2] <= 595.3  # boxes in page points

@@ -43,3 +43,23 @@ def test_missing_language_data_names_the_package(tmp_path, monkeypatch) -> None:
     assert ocr.find_tessdata("eng") == tmp_path
     with pytest.raises(ocr.OcrUnavailable, match=r"sudo apt install tesseract-ocr-deu`"):
         ocr.find_tessdata("eng+deu")
+
+
+@pytest.mark.parametrize(
+    ("heights", "expected"),
+    [
+        ([21, 20, 22, 9], 150),  # ordinary print: read as first rendered
+        ([23, 24, 23], 150),  # within the band: a second layout would cost more than it saves
+        ([14, 14, 30], 225),  # small print (median 14 px): finer, so its lines are 21 px
+        ([42, 40, 44], 75),  # large print: coarser, for less CPU
+        ([300, 280], ocr.MIN_DPI),  # a poster's letters
+        ([5, 5, 6], ocr.MAX_DPI),  # a footnote's
+        ([], 150),  # no line found: nothing to go by
+        ([0, 0], 150),
+    ],
+)
+def test_a_page_is_rendered_so_its_lines_are_as_tall_as_tesseract_reads_best(
+    heights, expected
+) -> None:
+    assert ocr.render_dpi_for(heights, 150) == expected
+    assert ocr.MIN_DPI <= ocr.render_dpi_for(heights, 150) <= ocr.MAX_DPI

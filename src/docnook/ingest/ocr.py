@@ -5,9 +5,10 @@ Chosen by measurement over RapidOCR (benchmarks/README.md, "OCR"): fewer charact
 the same scans, and nothing to ship but Tesseract's language data, which Debian packages
 (`tesseract-ocr-eng`, ...) and the installers carry. Nothing is ever downloaded.
 
-A page is rendered at `OCR_DPI`, recognised, and its words come back in the page's own
-coordinates with their boxes, in the tuple shape of PyMuPDF's `get_text("words")`, so the reader
-marks a cited passage on a scanned page the same way as on a text page.
+A page is rendered at the resolution its text needs (`render_dpi_for`), recognised, and its
+words come back in the page's own coordinates with their boxes, in the tuple shape of PyMuPDF's
+`get_text("words")`, so the reader marks a cited passage on a scanned page the same way as on
+a text page.
 """
 
 from __future__ import annotations
@@ -22,9 +23,18 @@ import pymupdf
 from docnook.ingest import tesseract_lib
 from docnook.ingest.pdf import clean_text
 
-# Render resolution for recognition. Measured on 150 dpi scans (benchmarks/README.md, "OCR"):
-# rendering finer than the scan costs time and reads no better.
+# First render resolution, and the only one for PyMuPDF's Tesseract: where body text of 10-11
+# pt reads best (benchmarks/README.md, "OCR" and "Speed, third pass").
 OCR_DPI = 150
+# The text's size in the picture is what decides errors and CPU, not the scan's resolution:
+# errors stop falling once lines (median height, ascender to descender, as Tesseract's layout
+# boxes them) are about 21 px high, 11 pt text at 150 dpi, and CPU falls below that and grows
+# above it ("Speed, third pass": small print read like a coarser scan, large print at up to a
+# third more CPU). A page whose lines are off by more than the band is rendered again so they
+# are LINE_PX high; within it, a second layout analysis would cost more than it saves.
+LINE_PX = 21
+LINE_PX_BAND = 0.15
+MIN_DPI, MAX_DPI = 72, 300
 DEFAULT_LANGUAGES = "eng"
 _TEXT_FLAGS = pymupdf.TEXTFLAGS_TEXT | pymupdf.TEXT_DEHYPHENATE
 # Where Tesseract's language data is looked for after TESSDATA_PREFIX: Debian and Ubuntu
@@ -50,6 +60,7 @@ class OcrUnavailable(Exception):
 class OcrPage:
     text: str
     words: list[Word] = field(default_factory=list)
+    dpi: int = OCR_DPI  # the resolution the page was read at
 
 
 def languages_of(languages: str) -> list[str]:
@@ -92,18 +103,48 @@ def engine_name() -> str:
     return "libtesseract" if tesseract_lib.library() is not None else "pymupdf"
 
 
+def render_dpi_for(line_heights: list[int], dpi: int) -> int:
+    """The resolution at which the median of a page's text lines, `line_heights` pixels high
+    when rendered at `dpi`, is LINE_PX high; `dpi` itself when that is within the band or no
+    line was found. Within MIN_DPI..MAX_DPI (a poster's letters, a footnote's)."""
+    heights = sorted(h for h in line_heights if h > 0)
+    if not heights:
+        return dpi
+    wanted = dpi * LINE_PX / heights[len(heights) // 2]
+    if abs(wanted / dpi - 1) <= LINE_PX_BAND:
+        return dpi
+    return round(min(MAX_DPI, max(MIN_DPI, wanted)))
+
+
 def recognise_page(
-    page: pymupdf.Page, tessdata: Path, languages: str = DEFAULT_LANGUAGES, dpi: int = OCR_DPI
+    page: pymupdf.Page,
+    tessdata: Path,
+    languages: str = DEFAULT_LANGUAGES,
+    dpi: int | None = None,
 ) -> OcrPage:
     """The text and words of `page` as Tesseract reads its picture: the system's libtesseract
-    when there is one (twice as fast), else the one inside PyMuPDF."""
+    when there is one (twice as fast), else the one inside PyMuPDF. `dpi`: a fixed render
+    resolution; None, the resolution the page's text needs (libtesseract only)."""
     if tesseract_lib.library() is not None:
         return _with_library(page, tessdata, languages, dpi)
-    return _with_pymupdf(page, tessdata, languages, dpi)
+    return _with_pymupdf(page, tessdata, languages, dpi or OCR_DPI)
 
 
-def _with_library(page: pymupdf.Page, tessdata: Path, languages: str, dpi: int) -> OcrPage:
-    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+def _render(page: pymupdf.Page, dpi: int) -> pymupdf.Pixmap:
+    return page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+
+
+def _with_library(
+    page: pymupdf.Page, tessdata: Path, languages: str, fixed_dpi: int | None
+) -> OcrPage:
+    dpi = fixed_dpi or OCR_DPI
+    pix = _render(page, dpi)
+    if fixed_dpi is None:
+        # Tesseract's layout of this rendering measures the lines; where it stays, reading
+        # reuses that analysis, so pages of ordinary print pay nothing for the question.
+        better = render_dpi_for(tesseract_lib.line_heights(pix, tessdata, languages), dpi)
+        if better != dpi:
+            dpi, pix = better, _render(page, better)
     found = tesseract_lib.read_words(pix, tessdata, languages)
     # Pixels of the rendered (rotated) page back to the page's own points.
     matrix = pymupdf.Matrix(72.0 / dpi, 72.0 / dpi) * page.derotation_matrix
@@ -119,7 +160,7 @@ def _with_library(page: pymupdf.Page, tessdata: Path, languages: str, dpi: int) 
             word.text
         )
     text = "\n".join(_join_lines(list(lines.values())) for lines in paragraphs.values())
-    return OcrPage(clean_text(text), words)
+    return OcrPage(clean_text(text), words, dpi)
 
 
 def _join_lines(lines: list[list[str]]) -> str:
@@ -157,4 +198,4 @@ def _with_pymupdf(page: pymupdf.Page, tessdata: Path, languages: str, dpi: int) 
             (round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1), w, b, n, i)
             for x0, y0, x1, y1, w, b, n, i in textpage.extractWORDS()
         ]
-    return OcrPage(text, words)
+    return OcrPage(text, words, dpi)

@@ -21,7 +21,7 @@ from typing import Any
 import pymupdf
 
 from docnook.errors import Cancelled
-from docnook.ingest import ocr
+from docnook.ingest import ocr, ocr_worker
 
 MODES = ("auto", "always", "never")
 # A page with fewer letters than this in its text layer has no usable text: OCR reads it.
@@ -39,7 +39,7 @@ _MAX_WORKERS = 8
 class OcrOptions:
     mode: str = "auto"
     languages: str = ocr.DEFAULT_LANGUAGES
-    dpi: int = ocr.OCR_DPI
+    dpi: int | None = None  # None: each page at the resolution its text needs (ocr.py)
     workers: int = 0  # 0: one per core this process may run on
 
 
@@ -98,34 +98,7 @@ def pages_to_read(doc: pymupdf.Document, texts: list[str], mode: str) -> list[in
     return chosen
 
 
-# -- the worker processes ---------------------------------------------------------------------
-
-_open_doc: tuple[str, pymupdf.Document] | None = None
-
-
-def _init_worker() -> None:
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    from docnook.privacy import install_network_guard
-
-    install_network_guard()
-
-
-def _read_page(job: tuple[str, str | None, int, str, str, int]) -> tuple[int, Any, str | None]:
-    """One page, in a worker: (index, OcrPage or None, error sentence)."""
-    global _open_doc
-    path, password, index, tessdata, languages, dpi = job
-    try:
-        if _open_doc is None or _open_doc[0] != path:
-            if _open_doc is not None:
-                _open_doc[1].close()
-            doc = pymupdf.open(path, filetype="pdf")
-            if password and doc.needs_pass:
-                doc.authenticate(password)
-            _open_doc = (path, doc)
-        page = _open_doc[1].load_page(index)
-        return index, ocr.recognise_page(page, Path(tessdata), languages, dpi), None
-    except Exception as exc:  # a page MuPDF or Tesseract cannot read: that page only
-        return index, None, f"{type(exc).__name__}: {exc}"
+# -- the worker processes (what runs inside them: ocr_worker.py) -----------------------------
 
 
 @contextlib.contextmanager
@@ -189,7 +162,7 @@ class PageReader:
         if self._pool is None:
             context = multiprocessing.get_context("spawn")  # never fork a Qt process
             with _children_allowed():
-                self._pool = context.Pool(worker_count(self.options.workers), _init_worker)
+                self._pool = context.Pool(worker_count(self.options.workers), ocr_worker.init)
             # Its processes, to notice one dying: the Pool would start another and leave that
             # page's result pending forever (a crash inside Tesseract on a hostile page).
             self._workers = list(self._pool._pool)
@@ -210,11 +183,11 @@ class PageReader:
             result.problem = str(exc)
             result.unread = [i + 1 for i in chosen if letters(texts[i]) < MIN_LETTERS]
             return result
-        jobs = [
+        jobs: list[ocr_worker.Job] = [
             (str(path), password, i, str(tessdata), self.options.languages, self.options.dpi)
             for i in chosen
         ]
-        pending = self._ensure_pool().imap_unordered(_read_page, jobs)
+        pending = self._ensure_pool().imap_unordered(ocr_worker.read_page, jobs)
         if self.on_page is not None:
             self.on_page(str(path), 0, len(jobs))
         waiting = set(chosen)

@@ -23,6 +23,7 @@ import pymupdf
 _NAMES = ("libtesseract.so.5", "libtesseract.so.4")
 ENGINE_ENV = "DOCNOOK_OCR_ENGINE"  # "pymupdf" forces PyMuPDF's Tesseract (tests, comparisons)
 _TSV_WORD_LEVEL = "5"
+_RIL_TEXTLINE = 2  # PageIteratorLevel
 
 
 @dataclass
@@ -48,16 +49,56 @@ class _Api:
         lib.TessBaseAPIGetTsvText.restype = ctypes.c_void_p
         lib.TessBaseAPIGetTsvText.argtypes = [ctypes.c_void_p, ctypes.c_int]
         lib.TessDeleteText.argtypes = [ctypes.c_void_p]
+        lib.TessBaseAPIRecognize.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+        lib.TessBaseAPIAnalyseLayout.restype = ctypes.c_void_p
+        lib.TessBaseAPIAnalyseLayout.argtypes = [ctypes.c_void_p]
+        box = ctypes.POINTER(ctypes.c_int)
+        lib.TessPageIteratorBoundingBox.argtypes = [ctypes.c_void_p, ctypes.c_int] + [box] * 4
+        lib.TessPageIteratorNext.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        lib.TessPageIteratorDelete.argtypes = [ctypes.c_void_p]
         self.lib = lib
+        self.shown: pymupdf.Pixmap | None = None  # the picture Tesseract holds, analysed or not
         self.key = (str(tessdata), languages)
         self.handle = lib.TessBaseAPICreate()
         if lib.TessBaseAPIInit3(self.handle, str(tessdata).encode(), languages.encode()) != 0:
             raise RuntimeError(f"Tesseract could not load {languages} from {tessdata}")
 
+    def show(self, pix: pymupdf.Pixmap) -> None:
+        """Give Tesseract `pix` (it copies it), unless it holds it already: setting a picture
+        drops the layout analysis done on the one before."""
+        if self.shown is not pix:
+            samples = bytes(pix.samples)
+            self.lib.TessBaseAPISetImage(
+                self.handle, samples, pix.width, pix.height, pix.n, pix.stride
+            )
+            self.lib.TessBaseAPISetSourceResolution(self.handle, pix.xres)
+            self.shown = pix
+
+    def line_heights(self, pix: pymupdf.Pixmap) -> list[int]:
+        self.show(pix)
+        iterator = self.lib.TessBaseAPIAnalyseLayout(self.handle)
+        heights: list[int] = []
+        if not iterator:  # nothing on the page Tesseract takes for text
+            return heights
+        left, top, right, bottom = (ctypes.c_int() for _ in range(4))
+        try:
+            while True:
+                if self.lib.TessPageIteratorBoundingBox(
+                    iterator, _RIL_TEXTLINE, left, top, right, bottom
+                ):
+                    heights.append(bottom.value - top.value)
+                if not self.lib.TessPageIteratorNext(iterator, _RIL_TEXTLINE):
+                    return heights
+        finally:
+            self.lib.TessPageIteratorDelete(iterator)
+
     def words(self, pix: pymupdf.Pixmap) -> list[TsvWord]:
-        samples = bytes(pix.samples)
-        self.lib.TessBaseAPISetImage(self.handle, samples, pix.width, pix.height, pix.n, pix.stride)
-        self.lib.TessBaseAPISetSourceResolution(self.handle, pix.xres)
+        self.show(pix)
+        self.shown = None  # the next page starts afresh, even in a reused pixmap
+        # Recognise first: after a layout analysis, the TSV would otherwise walk its words
+        # unrecognised (Tesseract asserts). Recognize reuses the analysis.
+        if self.lib.TessBaseAPIRecognize(self.handle, None) != 0:
+            raise RuntimeError("Tesseract could not read the page")
         pointer = self.lib.TessBaseAPIGetTsvText(self.handle, 0)
         try:
             tsv = ctypes.string_at(pointer).decode("utf-8", "replace")
@@ -96,8 +137,7 @@ def library() -> ctypes.CDLL | None:
     return _library or None
 
 
-def read_words(pix: pymupdf.Pixmap, tessdata: Path, languages: str) -> list[TsvWord]:
-    """The words Tesseract reads on `pix`, in pixels; the library must be there."""
+def _api_for(tessdata: Path, languages: str) -> _Api:
     global _api
     lib = library()
     assert lib is not None
@@ -107,7 +147,19 @@ def read_words(pix: pymupdf.Pixmap, tessdata: Path, languages: str) -> list[TsvW
             lib.TessBaseAPIDelete(_api.handle)
             _api = None
         _api = _Api(lib, tessdata, languages)
-    return _api.words(pix)
+    return _api
+
+
+def line_heights(pix: pymupdf.Pixmap, tessdata: Path, languages: str) -> list[int]:
+    """The heights in pixels of the text lines Tesseract's layout analysis finds on `pix`.
+    The analysis is kept: `read_words` on the same pixmap next recognises its lines without
+    analysing the page again (measured: the same words, no more CPU than reading alone)."""
+    return _api_for(tessdata, languages).line_heights(pix)
+
+
+def read_words(pix: pymupdf.Pixmap, tessdata: Path, languages: str) -> list[TsvWord]:
+    """The words Tesseract reads on `pix`, in pixels; the library must be there."""
+    return _api_for(tessdata, languages).words(pix)
 
 
 @atexit.register
