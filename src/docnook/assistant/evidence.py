@@ -116,7 +116,7 @@ def quote_span(hit: SearchHit, best: ScoredSentence) -> tuple[str, int]:
         lo, hi = min(a, spans[first][0]), max(b, spans[last][1])
         if any(lo < cut < hi for cut in hit.page_breaks):
             return False
-        return not _is_heading(hit.text[a:b]) and max(b, spans[last][1]) - lo <= MAX_QUOTE_CHARS
+        return not _is_heading(hit.text[a:b]) and hi - lo <= MAX_QUOTE_CHARS
 
     # The sentence that matches a question best is often the one that introduces the answer
     # ("... set the random seed to make the examples reproducible.", a heading, a line ending

@@ -180,7 +180,8 @@ class ShortAnswer:
             self.text = self.text[: offset + spans[0][1]]
             self.done = True
         if self.opened:
-            self.emit(self.text[len(before) :])
+            if len(self.text) > len(before):
+                self.emit(self.text[len(before) :])
         elif self._says_something() and not self._copying():
             self.opened = True
             self.emit(self.text)
