@@ -51,3 +51,17 @@ def test_text_that_is_not_on_the_page_marks_nothing(tmp_path):
     doc, page = _page(tmp_path)
     assert passage_rects(page, "Quarterly revenue of the coffee roastery grew strongly") == []
     doc.close()
+
+
+def test_a_heading_is_not_marked_with_the_sentence_under_it(tmp_path):
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 72), "Opening hours", fontsize=16)
+    body = "The gates are open from sunrise to sunset every day of the year."
+    page.insert_textbox(pymupdf.Rect(72, 100, 520, 200), body, fontsize=11)
+    blocks = {w[5] for w in page.get_text("words")}
+    assert len(blocks) == 2  # the heading is a block of its own, as on a typeset page
+    marks = passage_marks(page, f"Opening hours\n{body}", answer=body)
+    focus = _text(page, marks.focus)
+    assert "gates are open" in focus and "Opening hours" not in focus
+    doc.close()

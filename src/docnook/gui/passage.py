@@ -74,8 +74,11 @@ def _focus(words: list[tuple], marked: list[int], answer: str) -> list[pymupdf.R
     sentences: list[list[int]] = [[]]
     previous = None
     for i in marked:
-        if previous is not None and i != previous + 1 and sentences[-1]:
-            sentences.append([])  # a gap in the match also ends a sentence
+        # A gap in the match also ends a sentence, and so does a new block: a heading has no
+        # full stop, and would otherwise be marked with the sentence under it.
+        gap = previous is not None and (i != previous + 1 or words[i][5] != words[previous][5])
+        if gap and sentences[-1]:
+            sentences.append([])
         sentences[-1].append(i)
         if _SENTENCE_END.search(words[i][4]):
             sentences.append([])
