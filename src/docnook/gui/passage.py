@@ -23,6 +23,7 @@ _WORD_FLAGS = pymupdf.TEXTFLAGS_WORDS & ~pymupdf.TEXT_PRESERVE_LIGATURES
 MIN_RUN = 3  # words in a row that must agree before a run counts as the passage
 MAX_GAP = 4  # unmatched page words bridged between two runs
 FOCUS_SHARE = 0.5  # share of a sentence's content words found in the answer to mark it
+HEADING_WORDS = 8  # at most this many words, no full stop, a block alone: a heading
 
 
 def _tokens(text: str) -> list[str]:
@@ -85,12 +86,26 @@ def _focus(words: list[tuple], marked: list[int], answer: str) -> list[pymupdf.R
         previous = i
     keep: list[int] = []
     for sentence in sentences:
+        if _is_heading(words, sentence):
+            continue  # "Plots and fees" shares its words with the quote, yet is no part of it
         words_of = _content(" ".join(words[i][4] for i in sentence))
         shared = len(wanted & words_of)
         # Mostly made of the answer's words: the answer was read from here.
         if shared >= 2 and shared >= FOCUS_SHARE * len(words_of):
             keep.extend(sentence)
     return _line_rects([words[i] for i in keep])
+
+
+def _is_heading(words: list[tuple], sentence: list[int]) -> bool:
+    """A few words without a full stop, a text block of their own: a heading."""
+    if (
+        not sentence
+        or len(sentence) > HEADING_WORDS
+        or _SENTENCE_END.search(words[sentence[-1]][4])
+    ):
+        return False
+    block = words[sentence[0]][5]
+    return sum(1 for word in words if word[5] == block) == len(sentence)
 
 
 def _marked_words(words: list[tuple], passage: str) -> list[int] | None:
