@@ -11,6 +11,9 @@ import re
 from collections.abc import Iterable
 
 WORD = re.compile(r"\w+", re.UNICODE)
+# A line of at most this many words with no closing full stop is read as a heading where a
+# quote is widened (assistant/evidence.py) and where the reader marks it (gui/passage.py).
+HEADING_WORDS = 8
 # An identifier as people write it in a question: os.path.join, LD_LIBRARY_PATH,
 # --no-cache-dir, R_LIBS_USER, is.na(), x86-64. Kept whole for keyword search, since FTS5's
 # tokenizer would otherwise split it into common words.

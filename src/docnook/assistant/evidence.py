@@ -46,7 +46,6 @@ MAX_QUOTE_CHARS = 480
 MIN_QUOTE_CHARS = 320
 _CLOSING = (".", "!", "?", ":", ";", ",", ")", '"', "”", "'")
 _CODE_MARKS = ("(", "=", "<", ">", "$", "{", "[", "_")
-_HEADING_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -152,7 +151,7 @@ def _is_heading(sentence: str) -> bool:
         return False
     if any(mark in line for mark in _CODE_MARKS):
         return False
-    return len(line.split()) <= _HEADING_WORDS and (line[0].isupper() or line[0].isdigit())
+    return len(line.split()) <= textrules.HEADING_WORDS and (line[0].isupper() or line[0].isdigit())
 
 
 def assess(question: str, hits: list[SearchHit], absent: Sequence[str] = ()) -> Evidence | None:

@@ -23,7 +23,6 @@ _WORD_FLAGS = pymupdf.TEXTFLAGS_WORDS & ~pymupdf.TEXT_PRESERVE_LIGATURES
 MIN_RUN = 3  # words in a row that must agree before a run counts as the passage
 MAX_GAP = 4  # unmatched page words bridged between two runs
 FOCUS_SHARE = 0.5  # share of a sentence's content words found in the answer to mark it
-HEADING_WORDS = 8  # at most this many words, no full stop, a block alone: a heading
 
 
 def _tokens(text: str) -> list[str]:
@@ -100,7 +99,7 @@ def _is_heading(words: list[tuple], sentence: list[int]) -> bool:
     """A few words without a full stop, a text block of their own: a heading."""
     if (
         not sentence
-        or len(sentence) > HEADING_WORDS
+        or len(sentence) > textrules.HEADING_WORDS
         or _SENTENCE_END.search(words[sentence[-1]][4])
     ):
         return False

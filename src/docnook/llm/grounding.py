@@ -164,10 +164,12 @@ class ShortAnswer:
     text: str = ""  # what the answer is: its first sentence at most
     opened: bool = False
     done: bool = False
-    _asks: bool = field(default=False, repr=False)
+    _asks: bool = field(init=False, repr=False)
+    _quote_words: str = field(init=False, repr=False)  # the quote as `_flat` gives it
 
     def __post_init__(self) -> None:
         self._asks = asks_for_something(self.question)
+        self._quote_words = _flat(self.quote)
 
     def feed(self, piece: str) -> None:
         if self.done:
@@ -202,7 +204,7 @@ class ShortAnswer:
         )
 
     def _copying(self) -> bool:
-        return _flat(self.text) in _flat(self.quote)
+        return _flat(self.text) in self._quote_words
 
     def _copies_a_sentence(self) -> bool:
         mine = _flat(self.text)
