@@ -102,3 +102,24 @@ def test_quote_stays_in_its_section_and_on_its_page() -> None:
     best = ScoredSentence(text[:57], 0, 57, 3, 0.8, 0.0, 0.8)
     hit = SearchHit(1, 1, "/z.pdf", "zoo", 3, 3, 1.0, text, 3, 0.5, 1, (best,))
     assert quote_span(hit, best)[0].endswith("set.seed(1071)")
+
+
+def test_quote_does_not_cross_a_numbered_heading_in_either_direction() -> None:
+    # FAQs title sections with numbered questions, punctuation and code marks included.
+    before = "For Gaussian GAMs you can use bruto() from package mda, which is older."
+    heading = "7.16 Why is the output not printed when I source() a file?"
+    after = "Most R commands do not generate any output. Use print() or echo = TRUE."
+    text = f"{before}\n{heading}\n{after}"
+    start = text.index(heading)
+    best = ScoredSentence(heading, start, start + len(heading), 9, 0.8, 0.0, 0.8)
+    hit = SearchHit(1, 1, "/f.pdf", "FAQ", 9, 9, 1.0, text, 9, 0.5, 1, (best,))
+    # The heading the question matched opens its section: nothing of the one before.
+    assert quote_span(hit, best) == (f"{heading} {after}", 9)
+    # Forward: a sentence the splitter left under a numbered heading line opens the next
+    # section, so the quote ends before it.
+    body = "The data frame may then be read with read.table() and a header line of names."
+    nxt = "7.2 The scan() function\nSuppose the data vectors are of equal length."
+    text = f"{body}\n{nxt}"
+    best = ScoredSentence(body, 0, len(body), 3, 0.8, 0.0, 0.8)
+    hit = SearchHit(1, 1, "/i.pdf", "Intro", 3, 3, 1.0, text, 3, 0.5, 1, (best,))
+    assert quote_span(hit, best) == (body, 3)

@@ -16,6 +16,7 @@ people ask with words the page does not use ("How long can a single line be?").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -46,6 +47,11 @@ MAX_QUOTE_CHARS = 480
 MIN_QUOTE_CHARS = 320
 _CLOSING = (".", "!", "?", ":", ";", ",", ")", '"', "”", "'")
 _CODE_MARKS = ("(", "=", "<", ">", "$", "{", "[", "_")
+# A numbered section heading of two levels or more ("7.16 Why is the output not printed when I
+# source() a file?", "2.11 Can I use R for commercial purposes?"): FAQs and manuals title
+# their sections with questions and function names, so punctuation and code marks do not make
+# such a line a sentence. One level ("1. Open the file.") is a list item, often the answer.
+_NUMBERED_HEADING = re.compile(r"\d{1,2}(?:\.\d{1,2})+\.?\s+[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -110,12 +116,17 @@ def quote_span(hit: SearchHit, best: ScoredSentence) -> tuple[str, int]:
 
     def joins(i: int) -> bool:
         """Whether sentence `i` may join the quote: on the same page as the quote so far,
-        and not a heading (a quote does not run on into the next section)."""
+        and in the same section (a quote does not run on into the next section, nor back
+        over its own section's heading into the one before)."""
         a, b = spans[i]
         lo, hi = min(a, spans[first][0]), max(b, spans[last][1])
-        if any(lo < cut < hi for cut in hit.page_breaks):
+        if any(lo < cut < hi for cut in hit.page_breaks) or hi - lo > MAX_QUOTE_CHARS:
             return False
-        return not _is_heading(hit.text[a:b]) and hi - lo <= MAX_QUOTE_CHARS
+        if i > last:
+            return not _opens_section(hit.text[a:b])
+        return not _is_heading(hit.text[a:b]) and not _opens_section(
+            hit.text[spans[first][0] : spans[first][1]]
+        )
 
     # The sentence that matches a question best is often the one that introduces the answer
     # ("... set the random seed to make the examples reproducible.", a heading, a line ending
@@ -147,11 +158,28 @@ def _is_heading(sentence: str) -> bool:
     autocorrelation"). A line of code ("R> set.seed(1071)") is not one: it often holds the
     answer the sentence before it introduces."""
     line = " ".join(sentence.split())
-    if "\n" in sentence.strip() or not line or line.endswith(_CLOSING):
+    if "\n" in sentence.strip() or not line:
+        return False
+    if _NUMBERED_HEADING.match(line):
+        return len(line.split()) <= 2 * textrules.HEADING_WORDS
+    if line.endswith(_CLOSING):
         return False
     if any(mark in line for mark in _CODE_MARKS):
         return False
     return len(line.split()) <= textrules.HEADING_WORDS and (line[0].isupper() or line[0].isdigit())
+
+
+def _opens_section(sentence: str) -> bool:
+    """Whether a sentence begins a section: it is a heading, or the splitter left a numbered
+    heading line on top of its first sentence ("7.2 The scan() function" / "Suppose the data
+    vectors are ..."). An unnumbered short first line is not taken for one: it is as often
+    the first line of a wrapped sentence."""
+    first_line = sentence.strip().split("\n", 1)[0]
+    return _is_heading(sentence) or (
+        first_line != sentence.strip()
+        and _is_heading(first_line)
+        and bool(_NUMBERED_HEADING.match(" ".join(first_line.split())))
+    )
 
 
 def assess(question: str, hits: list[SearchHit], absent: Sequence[str] = ()) -> Evidence | None:
