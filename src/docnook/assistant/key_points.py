@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from docnook import text as textrules
+from docnook.assistant import point_spans
 from docnook.llm import grounding
 
 BRIEF_POINTS = 5
@@ -104,6 +105,13 @@ class Candidate:
     order: int  # position in the document
     score: float
     facts: int  # numbers, names and dates it states
+    # Where it stands among all the sentences of the pages (used or not), for points of
+    # several sentences (point_spans.py): its number, how many it spans, whether it continues
+    # the paragraph of the sentence before it, and the page it ends on (0: where it starts).
+    index: int = -1
+    count: int = 1
+    follows: bool = False
+    last_page: int = 0
 
 
 def section_of(heading: str) -> str:
@@ -126,27 +134,42 @@ def candidates(
     starts = [c.char_start for c in ordered]
     central = _centrality(ordered)
     raw: list[tuple[str, int, int, int, int]] = []  # text, page, start, end, chunk index
+    places: list[tuple[int, bool]] = []  # each one's sentence number, whether it follows on
+    number, ended_clean = 0, False  # the last sentence ended without a heading glued to it
     for page_no in range(first, min(last, len(pages)) + 1):
         page = pages[page_no - 1]
         longest = max((len(line.strip()) for line in page.splitlines()), default=0)
         stop = _references_start(page) if page_no > len(pages) // 2 else None
-        for span in textrules.sentence_spans(page):
+        spans = textrules.sentence_spans(page)
+        blocks = textrules.paragraph_spans(page)
+        for k, span in enumerate(spans):
             if stop is not None and span[0] >= stop:
                 break
             start, end = _without_heading_lines(page, span, longest)
+            follows = (
+                ended_clean
+                and start == _first_visible(page, span)
+                and (
+                    _same_block(blocks, spans[k - 1], span)
+                    if k
+                    else page_no > first and _continues(pages[page_no - 2], page)
+                )
+            )
+            number, ended_clean = number + 1, end == span[1]
             text = " ".join(page[start:end].split())
             if not (_usable(text) or (relaxed and len(textrules.words(text)) >= 3)):
                 continue
             offset = page_starts[page_no - 1] + start if page_starts else start
             index = max(0, bisect.bisect_right(starts, offset) - 1) if ordered else -1
             raw.append((text, page_no, start, end, index))
+            places.append((number - 1, follows))
         if stop is not None:
             break  # the list of references, and whatever follows it, holds no key points
     sections = _sections(raw, ordered, first, last)
     found: list[Candidate] = []
     seen_in_section: dict[str, int] = {}
-    for order, ((text, page_no, start, end, index), section) in enumerate(
-        zip(raw, sections, strict=True)
+    for order, ((text, page_no, start, end, index), section, (number, follows)) in enumerate(
+        zip(raw, sections, places, strict=True)
     ):
         rank = seen_in_section.get(section, 0)
         seen_in_section[section] = rank + 1
@@ -155,7 +178,9 @@ def candidates(
         score = _score(text, centrality, rank)
         where = order / max(1, len(raw) - 1)
         score += W_OPENING if where <= 0.15 else W_CLOSING if where >= 0.85 else 0.0
-        found.append(Candidate(text, page_no, start, end, section, order, score, facts))
+        found.append(
+            Candidate(text, page_no, start, end, section, order, score, facts, number, 1, follows)
+        )
     return found
 
 
@@ -182,8 +207,8 @@ def pick(found: Sequence[Candidate], length: str) -> list[Candidate]:
                 break
             if taken > 0 and candidate.score < 0.6 * group[0].score:
                 break
-            if candidate in chosen:
-                taken += 1
+            if any(point_spans.overlaps(candidate, c) for c in chosen):
+                taken += 1  # the sentence is a chosen point, or part of one
             elif _new(candidate, chosen):
                 chosen.append(candidate)
                 taken += 1
@@ -225,13 +250,15 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
     statement, or a sentence repeating the numbers of one already chosen, loses to one that
     says something new."""
     size = brief_size(sections)
-    tokens = {id(c): fact_tokens(c.text) for c in found}
+    own = {id(c): fact_tokens(c.text) for c in found}
+    options = [(point_spans.joined(run), run) for run in point_spans.runs(found)]
+    tokens = {id(c): frozenset().union(*(own[id(s)] for s in run)) for c, run in options}
     chosen: list[Candidate] = []
     covered: set[str] = set()
     heard: set[str] = set()
     while len(chosen) < size:
         best, best_gain = None, -math.inf
-        for candidate in found:
+        for candidate, run in options:
             again = candidate.section in heard
             if again and candidate.score < 0.5 * chosen[0].score:
                 continue  # a weak second sentence of a section: no point
@@ -241,7 +268,11 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
                 gain -= P_NO_FACT
             if again and len(heard) < sections:
                 gain -= P_SECTION_AGAIN
-            if gain <= best_gain or candidate in chosen or not _new(candidate, chosen):
+            if gain <= best_gain or any(point_spans.overlaps(candidate, c) for c in chosen):
+                continue
+            if len(run) > 1 and not point_spans.adds_facts([own[id(s)] for s in run], covered):
+                continue  # a sentence joined for nothing new: the point stays one sentence
+            if not _new(candidate, chosen):
                 continue
             if not any(_same_form(candidate, other, tokens) for other in chosen):
                 best, best_gain = candidate, gain
@@ -317,6 +348,28 @@ def _without_heading_lines(page: str, span: tuple[int, int], longest: int) -> tu
     while start < end and page[start].isspace():
         start += 1
     return start, end
+
+
+def _first_visible(page: str, span: tuple[int, int]) -> int:
+    start = span[0]
+    while start < span[1] and page[start].isspace():
+        start += 1
+    return start
+
+
+def _same_block(blocks: Sequence[tuple[int, int]], a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether sentence spans `a` and `b` are in one paragraph of the page."""
+    return any(start <= a[0] and b[1] <= end for start, end in blocks)
+
+
+def _continues(before: str, after: str) -> bool:
+    """Whether page `after` opens in the middle of the paragraph page `before` ends with (no
+    short last line, heading or list item at the break), as one text would read them."""
+    tail, head = before.rstrip(), after.lstrip()
+    if not tail or not head:
+        return False
+    cut = len(tail)
+    return any(s < cut < e for s, e in textrules.paragraph_spans(f"{tail}\n{head}"))
 
 
 def _heading_like(line: str, longest: int) -> bool:
