@@ -218,3 +218,59 @@ def test_a_section_is_summarised_as_its_pages(data_dir: Path, ids: dict[str, int
     assert assistant.scope_pages(ids["report"], "Fleet") == (2, 2)
     with pytest.raises(InputError, match="has no section “x”"):
         assistant.scope_pages(ids["report"], "x")
+
+
+# -- points of two sentences (assistant/point_spans.py) ---------------------------------------
+
+LEASE = [
+    "Lease of the shop at Strandgata 14\n\n"
+    "The annual rent is NOK 540,000, paid quarterly in advance to the landlord's account. "
+    "The deposit of NOK 270,000 is paid into a blocked account before 1 August 2025.\n\n"
+    "Common costs\n"
+    "Heating, cleaning and snow clearing are charged on account at NOK 36,000 a year.\n\n"
+    "The landlord installs a new ventilation system for the ovens before the tenant moves "
+    "in. The ventilation system is installed by the landlord before the tenant moves in.\n\n"
+    "The tenant keeps the inside of the shop in good order during the whole of the lease. "
+    "The landlord maintains the roof, the facade and the pipes of the building at Hollund.\n"
+    "The lease runs for five years, from 1 August 2025 until 31 July 2030, for the bakery.",
+    "The tenant may renew the lease once for five more years, given notice by 31 July 2029.\n"
+    "Disputes about this lease are settled by the Bergen District Court in the first place.",
+]
+
+
+def _lease_points(tmp_path: Path, data_dir: Path) -> tuple[Any, ...]:
+    make_pdf(tmp_path / "lease.pdf", LEASE, title="Shop lease")
+    with Library(data_dir, FakeEmbedder()) as library:  # type: ignore[arg-type]
+        library.index([tmp_path / "lease.pdf"])
+        (doc_id,) = [r.id for r in library.documents()]
+    assistant, _ = assistant_with(data_dir, FakeModel(reply=OVERVIEW))
+    return assistant.summarize(doc_id).points
+
+
+def test_a_point_joins_the_next_sentence_of_its_paragraph_when_it_adds_facts(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    points = _lease_points(tmp_path, data_dir)
+    texts = [p.text for p in points]
+    rent = next(t for t in texts if "540,000" in t)
+    assert "270,000" in rent, "the deposit's sentence brings new facts and fits: joined"
+    assert all(p.text == p.source for p in points), "the reader marks the point's own text"
+    for point in points:
+        assert len(textrules.words(point.text)) <= point_spans.MAX_POINT_WORDS
+        sentences = len(textrules.sentence_spans(point.text))
+        assert sentences == 1 or point.text.count(". ") >= 1
+    # Never across a heading: "Common costs" stands between the deposit and the costs.
+    assert not any("270,000" in t and "36,000" in t for t in texts)
+    # Never a repeat: the ventilation sentence said again adds no fact, so it is not joined,
+    # and no sentence is in two points.
+    vent = [t for t in texts if "ventilation" in t]
+    assert len(vent) <= 1 and (not vent or vent[0].count("ventilation") == 1)
+    words = [w for t in texts for w in textrules.sentences(t)]
+    assert len(words) == len(set(words)), "a sentence in two points"
+
+
+def test_a_point_across_a_page_break_cites_both_pages(tmp_path: Path, data_dir: Path) -> None:
+    points = _lease_points(tmp_path, data_dir)
+    term = next(p for p in points if "31 July 2030" in p.text)
+    assert "renew" in term.text and term.pages == (1, 2), "the paragraph runs on to page 2"
+    assert term.label() == prompts.page_label(1, 2)
