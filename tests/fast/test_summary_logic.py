@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from docnook.assistant import SummaryPoint, TaskProgress
+from docnook import text as textrules
+from docnook.assistant import SummaryPoint, TaskProgress, key_points, point_spans
 from docnook.errors import Cancelled, InputError
 from docnook.jobs import CancelToken
 from docnook.library import Library
@@ -222,55 +223,98 @@ def test_a_section_is_summarised_as_its_pages(data_dir: Path, ids: dict[str, int
 
 # -- points of two sentences (assistant/point_spans.py) ---------------------------------------
 
-LEASE = [
-    "Lease of the shop at Strandgata 14\n\n"
-    "The annual rent is NOK 540,000, paid quarterly in advance to the landlord's account. "
-    "The deposit of NOK 270,000 is paid into a blocked account before 1 August 2025.\n\n"
-    "Common costs\n"
-    "Heating, cleaning and snow clearing are charged on account at NOK 36,000 a year.\n\n"
-    "The landlord installs a new ventilation system for the ovens before the tenant moves "
-    "in. The ventilation system is installed by the landlord before the tenant moves in.\n\n"
-    "The tenant keeps the inside of the shop in good order during the whole of the lease. "
-    "The landlord maintains the roof, the facade and the pipes of the building at Hollund.\n"
-    "The lease runs for five years, from 1 August 2025 until 31 July 2030, for the bakery.",
-    "The tenant may renew the lease once for five more years, given notice by 31 July 2029.\n"
-    "Disputes about this lease are settled by the Bergen District Court in the first place.",
+RENT = "The annual rent is NOK 540,000, paid quarterly in advance to the landlord's bank account."
+DEPOSIT = "The deposit of NOK 270,000 is paid into a blocked account before 1 August 2025."
+AGAIN = "The rent is paid in advance into the bank account of the landlord every quarter."
+COSTS = "Heating, cleaning and snow clearing are charged on account at NOK 36,000 a year."
+TABLE = "Rent 540,000 | 45,000 | 12"
+VENT = "The landlord installs a new ventilation system for the ovens of Bakeriet Solsiden AS."
+ROOF = "The landlord maintains the roof, the facade and the pipes of the building at Hollund."
+LEASE_PAGES = [
+    "\n".join(
+        [
+            "Lease of the shop at Strandgata 14",
+            RENT,
+            DEPOSIT,
+            AGAIN,
+            "Common costs",  # a heading: nothing joins across it
+            COSTS,
+        ]
+    ),
+    # A table row: no point, and the sentences on either side are not adjacent.
+    "\n".join([TABLE, VENT, ROOF]),
 ]
 
 
-def _lease_points(tmp_path: Path, data_dir: Path) -> tuple[Any, ...]:
-    make_pdf(tmp_path / "lease.pdf", LEASE, title="Shop lease")
+def _brief_of(pages: list[str]) -> list[key_points.Candidate]:
+    starts = [sum(len(p) + 2 for p in pages[:i]) for i in range(len(pages))]
+    return key_points.pick(key_points.candidates(pages, starts, []), "brief")
+
+
+def test_a_point_joins_the_next_sentence_of_its_paragraph_when_it_adds_facts() -> None:
+    texts = [c.text for c in _brief_of(LEASE_PAGES)]
+    assert f"{RENT} {DEPOSIT}" in texts, "the deposit adds facts and fits: one point"
+    assert not any(AGAIN in t for t in texts), "a sentence that adds no fact is not joined"
+    assert not any(t.startswith(RENT) and COSTS in t for t in texts), "never across a heading"
+    assert not any(COSTS in t and VENT in t for t in texts), "never past a skipped sentence"
+    assert f"{VENT} {ROOF}" in texts, "the last paragraph's two facts: one point"
+    for text in texts:
+        assert len(textrules.words(text)) <= point_spans.MAX_POINT_WORDS
+
+
+def test_a_point_never_runs_past_its_length_or_into_the_next_paragraph() -> None:
+    long = (
+        "The tenant keeps the inside of the shop, the storage room in the basement and the "
+        "back yard clean and in good order during the whole of the lease, at Solsiden's cost."
+    )
+    short_last_line = "It ends on 31 July 2030."  # a short line: the paragraph ends here
+    pages = ["\n".join([RENT, DEPOSIT, long, short_last_line, VENT, ROOF])]
+    texts = [c.text for c in _brief_of(pages)]
+    assert f"{RENT} {DEPOSIT}" in texts
+    assert not any(DEPOSIT in t and long in t for t in texts), "over the word budget"
+    assert not any(short_last_line in t and VENT in t for t in texts), "a new paragraph"
+    assert not any(t.startswith(short_last_line) for t in texts), "'It ...' cannot stand alone"
+
+
+def _point(text: str, index: int, section: str = "1", score: float = 1.5) -> key_points.Candidate:
+    return key_points.Candidate(
+        text, 1, 0, len(text), section, index, score, 1, index, 1, index > 0
+    )
+
+
+def test_a_sentence_is_in_one_point_only_and_sections_are_not_joined() -> None:
+    found = [
+        _point("The new ferry Saga entered service on 2 May 2024 at Aston harbour.", 0),
+        _point("It carries 300 passengers and 40 cars between Aston and Merrow.", 1),
+        _point("Revenue rose to 14.5 million euros in 2024, the best year so far.", 2, "2"),
+        _point("Fuel costs fell by 9 percent because the Saga uses less fuel.", 3, "2"),
+        _point("The board kept ticket prices at 12 euros for the whole of 2025.", 4, "3"),
+    ]
+    brief = key_points.pick(found, "brief")
+    texts = [c.text for c in brief]
+    assert f"{found[0].text} {found[1].text}" in texts, "one paragraph, new facts: one point"
+    assert not any(found[1].text in t and found[2].text in t for t in texts), "two sections"
+    detailed = key_points.pick(found, "detailed")
+    said = [s for c in detailed for s in textrules.sentences(c.text)]
+    assert len(said) == len(set(said)), "detailed repeats a sentence of a brief's point"
+    assert all(s.text in " ".join(said) for s in found), "detailed still says everything"
+
+
+def test_a_point_across_a_page_break_cites_both_pages(tmp_path: Path, data_dir: Path) -> None:
+    pages = [
+        "Lease of the shop at Strandgata 14\n\n"
+        + " ".join([RENT, DEPOSIT, COSTS, VENT])
+        + " The lease runs for five years, from 1 August 2025 until 31 July 2030, for the "
+        "bakery and café of Bakeriet Solsiden AS on the ground floor.",
+        "The tenant may renew the lease once, given notice before 31 July 2029.",
+    ]
+    make_pdf(tmp_path / "lease.pdf", pages, title="Shop lease")
     with Library(data_dir, FakeEmbedder()) as library:  # type: ignore[arg-type]
         library.index([tmp_path / "lease.pdf"])
         (doc_id,) = [r.id for r in library.documents()]
     assistant, _ = assistant_with(data_dir, FakeModel(reply=OVERVIEW))
-    return assistant.summarize(doc_id).points
-
-
-def test_a_point_joins_the_next_sentence_of_its_paragraph_when_it_adds_facts(
-    tmp_path: Path, data_dir: Path
-) -> None:
-    points = _lease_points(tmp_path, data_dir)
-    texts = [p.text for p in points]
-    rent = next(t for t in texts if "540,000" in t)
-    assert "270,000" in rent, "the deposit's sentence brings new facts and fits: joined"
-    assert all(p.text == p.source for p in points), "the reader marks the point's own text"
-    for point in points:
-        assert len(textrules.words(point.text)) <= point_spans.MAX_POINT_WORDS
-        sentences = len(textrules.sentence_spans(point.text))
-        assert sentences == 1 or point.text.count(". ") >= 1
-    # Never across a heading: "Common costs" stands between the deposit and the costs.
-    assert not any("270,000" in t and "36,000" in t for t in texts)
-    # Never a repeat: the ventilation sentence said again adds no fact, so it is not joined,
-    # and no sentence is in two points.
-    vent = [t for t in texts if "ventilation" in t]
-    assert len(vent) <= 1 and (not vent or vent[0].count("ventilation") == 1)
-    words = [w for t in texts for w in textrules.sentences(t)]
-    assert len(words) == len(set(words)), "a sentence in two points"
-
-
-def test_a_point_across_a_page_break_cites_both_pages(tmp_path: Path, data_dir: Path) -> None:
-    points = _lease_points(tmp_path, data_dir)
-    term = next(p for p in points if "31 July 2030" in p.text)
-    assert "renew" in term.text and term.pages == (1, 2), "the paragraph runs on to page 2"
-    assert term.label() == prompts.page_label(1, 2)
+    points = assistant.summarize(doc_id).points
+    term = next(p for p in points if "2029" in p.text)
+    assert "31 July 2030" in term.text and term.pages == (1, 2), "the paragraph runs on"
+    assert term.source == term.text and term.label() == prompts.page_label(1, 2)
+    assert all(p.pages == (1,) for p in points if p is not term)

@@ -23,6 +23,7 @@ SQLite. The weights below were set from these principles before the benchmark wa
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 import re
 from collections.abc import Sequence
@@ -64,7 +65,7 @@ _DECISION = re.compile(
     r"rose|fell|grew|must|requires?|warranty|target|budget|expects?|plans?)\b",
     re.IGNORECASE,
 )
-_ANAPHORA_TEXT = "it its this these they their such those he she there then also"
+_ANAPHORA_TEXT = "it its this these they their such those he she his her there then also"
 _ANAPHORA = frozenset(_ANAPHORA_TEXT.split())
 _JUNK = re.compile(r"https?://|www\.|doi[:.]|\.{4,}|@\w+\.\w+|\bISBN\b", re.IGNORECASE)
 _MARKUP = "<>={}[]$\\|"
@@ -146,14 +147,8 @@ def candidates(
             if stop is not None and span[0] >= stop:
                 break
             start, end = _without_heading_lines(page, span, longest)
-            follows = (
-                ended_clean
-                and start == _first_visible(page, span)
-                and (
-                    _same_block(blocks, spans[k - 1], span)
-                    if k
-                    else page_no > first and _continues(pages[page_no - 2], page)
-                )
+            follows = ended_clean and point_spans.follows_on(
+                page, blocks, spans, k, start, pages[page_no - 2] if page_no > first else ""
             )
             number, ended_clean = number + 1, end == span[1]
             text = " ".join(page[start:end].split())
@@ -251,8 +246,11 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
     says something new."""
     size = brief_size(sections)
     own = {id(c): fact_tokens(c.text) for c in found}
-    options = [(point_spans.joined(run), run) for run in point_spans.runs(found)]
+    options = [(_as_point(run), run) for run in point_spans.runs(found)]
     tokens = {id(c): frozenset().union(*(own[id(s)] for s in run)) for c, run in options}
+    # How strong a point's best sentence is: "weak" is said of sentences, so a run of two
+    # is not made weak by the facts the first chosen run added to its score.
+    strength = {id(c): max(s.score for s in run) for c, run in options}
     chosen: list[Candidate] = []
     covered: set[str] = set()
     heard: set[str] = set()
@@ -260,7 +258,7 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
         best, best_gain = None, -math.inf
         for candidate, run in options:
             again = candidate.section in heard
-            if again and candidate.score < 0.5 * chosen[0].score:
+            if again and strength[id(candidate)] < 0.5 * strength[id(chosen[0])]:
                 continue  # a weak second sentence of a section: no point
             fresh = len(tokens[id(candidate)] - covered)
             gain = candidate.score + W_FRESH * min(MAX_FRESH, fresh)
@@ -272,6 +270,8 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
                 continue
             if len(run) > 1 and not point_spans.adds_facts([own[id(s)] for s in run], covered):
                 continue  # a sentence joined for nothing new: the point stays one sentence
+            if candidate.follows and _points_back(candidate.text):
+                continue  # "It carries 300 ...": only after the sentence it points back to
             if not _new(candidate, chosen):
                 continue
             if not any(_same_form(candidate, other, tokens) for other in chosen):
@@ -282,6 +282,21 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
         covered |= tokens[id(best)]
         heard.add(best.section)
     return chosen
+
+
+def _points_back(text: str) -> bool:
+    words = textrules.words(text)
+    return bool(words) and words[0] in _ANAPHORA
+
+
+def _as_point(run: Sequence[Candidate]) -> Candidate:
+    """A run of sentences as one point, scored as a sentence of its words would be in the
+    first one's place (its centrality, its lead in the section, its nearness to the start)."""
+    point = point_spans.joined(run)
+    if len(run) == 1:
+        return point
+    score = run[0].score - _text_score(run[0].text) + _text_score(point.text)
+    return dataclasses.replace(point, score=score)
 
 
 def _same_form(a: Candidate, b: Candidate, tokens: dict[int, frozenset[str]]) -> bool:
@@ -334,9 +349,16 @@ def _without_heading_lines(page: str, span: tuple[int, int], longest: int) -> tu
     short heading line into the sentence after it, or a sentence into the next heading."""
     start, end = span
     lines = page[start:end].split("\n")
-    while len(lines) > 1 and (
-        _NUMBERED_HEADING.match(lines[0].strip())
-        or (_heading_like(lines[0], longest) and lines[1].strip()[:1].isupper())
+    # Only a whole line can be a heading: a sentence that starts mid-line ("... account. The
+    # deposit of" / "NOK 270,000 is paid ...") has the tail of a line first, short but no title.
+    at_line_start = start == 0 or page[:start].rstrip(" \t").endswith("\n")
+    while (
+        at_line_start
+        and len(lines) > 1
+        and (
+            _NUMBERED_HEADING.match(lines[0].strip())
+            or (_heading_like(lines[0], longest) and lines[1].strip()[:1].isupper())
+        )
     ):
         start += len(lines[0]) + 1
         lines.pop(0)
@@ -348,28 +370,6 @@ def _without_heading_lines(page: str, span: tuple[int, int], longest: int) -> tu
     while start < end and page[start].isspace():
         start += 1
     return start, end
-
-
-def _first_visible(page: str, span: tuple[int, int]) -> int:
-    start = span[0]
-    while start < span[1] and page[start].isspace():
-        start += 1
-    return start
-
-
-def _same_block(blocks: Sequence[tuple[int, int]], a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Whether sentence spans `a` and `b` are in one paragraph of the page."""
-    return any(start <= a[0] and b[1] <= end for start, end in blocks)
-
-
-def _continues(before: str, after: str) -> bool:
-    """Whether page `after` opens in the middle of the paragraph page `before` ends with (no
-    short last line, heading or list item at the break), as one text would read them."""
-    tail, head = before.rstrip(), after.lstrip()
-    if not tail or not head:
-        return False
-    cut = len(tail)
-    return any(s < cut < e for s, e in textrules.paragraph_spans(f"{tail}\n{head}"))
 
 
 def _heading_like(line: str, longest: int) -> bool:
@@ -388,15 +388,21 @@ def _fact_count(text: str) -> int:
 
 
 def _score(text: str, centrality: float, rank_in_section: int) -> float:
+    score = W_CENTRAL * centrality + _text_score(text)
+    if rank_in_section < len(W_LEAD):
+        score += W_LEAD[rank_in_section]
+    return score
+
+
+def _text_score(text: str) -> float:
+    """What a sentence earns by its words alone: facts, a decision, and whether it can stand
+    alone at a readable length."""
     words = textrules.words(text)
-    score = W_CENTRAL * centrality
-    score += W_NUMBER * min(MAX_NUMBERS, len(grounding.numbers(text)))
+    score = W_NUMBER * min(MAX_NUMBERS, len(grounding.numbers(text)))
     score += W_NAME * min(MAX_NAMES, len(grounding.names(text)))
     if _MONTHS.search(text) or _DECISION.search(text):
         score += W_DECISION
-    if rank_in_section < len(W_LEAD):
-        score += W_LEAD[rank_in_section]
-    if words and words[0] in _ANAPHORA:
+    if _points_back(text):
         score -= P_ANAPHORA
     if len(words) < 9:
         score -= P_SHORT
@@ -437,7 +443,7 @@ def _sections(
         return [h or "(opening)" for h in headed]
     span = max(1, last - first + 1)
     per = max(1, math.ceil(span / MAX_SECTIONS))
-    return [f"pages from {first + ((r[1] - first) // per) * per}" for r in raw]
+    return [f"{point_spans.PAGE_RUN}{first + ((r[1] - first) // per) * per}" for r in raw]
 
 
 def _new(candidate: Candidate, chosen: Sequence[Candidate]) -> bool:

@@ -40,14 +40,46 @@ MAX_POINT_WORDS = 45
 MAX_POINT_SENTENCES = 3  # more is a paragraph, not a point
 
 
+PAGE_RUN = "pages from "  # how a section made of a run of pages is named (no headings)
+
+
 def joinable(before: Candidate, after: Candidate) -> bool:
     """Whether `after` may follow `before` in one point: the next sentence of the document,
-    in its paragraph and section (see the module's docstring)."""
-    return (
-        after.follows
-        and after.index == before.index + before.count
-        and after.section == before.section
+    in its paragraph and section (see the module's docstring). Where a document has no
+    headings its sections are runs of pages, and a page break is no section's end."""
+    same = after.section == before.section or (
+        after.section.startswith(PAGE_RUN) and before.section.startswith(PAGE_RUN)
     )
+    return after.follows and after.index == before.index + before.count and same
+
+
+def follows_on(
+    page: str,
+    blocks: Sequence[tuple[int, int]],
+    spans: Sequence[tuple[int, int]],
+    k: int,
+    start: int,
+    page_before: str,
+) -> bool:
+    """Whether sentence `k` of `page` (its `spans`; `start`: where its text starts once a
+    heading line glued to it is taken off) goes on with the paragraph of the sentence before
+    it: no heading between, the same paragraph of `blocks` (`text.paragraph_spans`), or, for
+    the page's first sentence, a `page_before` whose last paragraph runs on into it. The
+    caller knows whether the sentence before ended without a heading glued to its end."""
+    visible = spans[k][0]
+    while visible < spans[k][1] and page[visible].isspace():
+        visible += 1
+    if start != visible:
+        return False  # a heading line stood before it
+    if k:
+        before, mine = spans[k - 1], spans[k]
+        return any(a <= before[0] and mine[1] <= b for a, b in blocks)
+    tail, head = page_before.rstrip(), page.lstrip()
+    if not tail or not head:
+        return False
+    # One text as a reader would read across the break: does one paragraph span the cut?
+    cut = len(tail)
+    return any(a < cut < b for a, b in textrules.paragraph_spans(f"{tail}\n{head}"))
 
 
 def runs(found: Sequence[Candidate]) -> list[tuple[Candidate, ...]]:
