@@ -270,22 +270,27 @@ LONG_VENT = (  # two full lines, as a PDF's text has them
     "for NOK 95,000, and keeps it in good working order with service visits in every spring."
 )
 NEVER_JOINED = {
-    # the sentence before, what stands between (a line or ""), the sentence after
-    "a heading": (VENT, "2 Fitting out of the premises and the date of the takeover", TAKEOVER),
-    "a new paragraph": (VENT.replace(" NOK", "\nNOK"), "", TAKEOVER),  # a short last line
-    "a skipped sentence": (VENT + " It is new.", "", TAKEOVER),
-    "the word budget": (LONG_VENT, "", TAKEOVER),
-    "no new fact": (VENT, "", "The ventilation for the 2 ovens must be made by Nilan in Denmark."),
+    # the sentence before, the text between the two, the sentence after
+    "a heading": (VENT, "\n2 Fitting out of the premises and the date of the takeover\n", TAKEOVER),
+    "a new paragraph": (VENT.replace(" NOK", "\nNOK"), "\n", TAKEOVER),  # a short last line
+    "a skipped sentence": (VENT, " It is new.\n", TAKEOVER),  # too short to be a point
+    "the word budget": (LONG_VENT, "\n", TAKEOVER),
+    # Joined, the short sentence would no longer be short: only the rule keeps it alone.
+    "no new fact": (
+        "Ventilation: 2 ovens, NOK 95,000, Nilan Denmark.",
+        " ",
+        "The ventilation for the 2 ovens is supplied by Nilan Denmark.",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", list(NEVER_JOINED))
 def test_a_point_never_joins_across(case: str) -> None:
     before, between, after = NEVER_JOINED[case]
-    lines = [RENT, DEPOSIT, before, *([between] if between else []), after]
-    texts = [c.text for c in _brief_of(["\n".join(lines)])]
+    page = f"{RENT}\n{DEPOSIT}\n\n{before}{between}{after}"
+    texts = [c.text for c in _brief_of([page])]
     assert f"{RENT} {DEPOSIT}" in texts, "one paragraph, new facts: one point"
-    head = before.split(" It is")[0].split("\n")[0]
+    head = before.split("\n")[0]
     assert any(t.startswith(head) for t in texts), "the sentence before is a point"
     assert not any(t.startswith(head) and after in t for t in texts), f"joined across {case}"
 

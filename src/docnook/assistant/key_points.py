@@ -246,6 +246,9 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
     says something new."""
     size = brief_size(sections)
     own = {id(c): fact_tokens(c.text) for c in found}
+    # What a sentence joined to a point must bring: a fact, or a decision ("was adopted",
+    # "fell") that the point and the chosen points do not state yet.
+    news = {id(c): own[id(c)] | _decisions(c.text) for c in found}
     options = [(_as_point(run), run) for run in point_spans.runs(found)]
     tokens = {id(c): frozenset().union(*(own[id(s)] for s in run)) for c, run in options}
     # How strong a point's best sentence is: "weak" is said of sentences, so a run of two
@@ -253,6 +256,7 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
     strength = {id(c): max(s.score for s in run) for c, run in options}
     chosen: list[Candidate] = []
     covered: set[str] = set()
+    said: set[str] = set()  # the facts and decisions of the chosen points
     heard: set[str] = set()
     while len(chosen) < size:
         best, best_gain = None, -math.inf
@@ -268,7 +272,7 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
                 gain -= P_SECTION_AGAIN
             if gain <= best_gain or any(point_spans.overlaps(candidate, c) for c in chosen):
                 continue
-            if len(run) > 1 and not point_spans.adds_facts([own[id(s)] for s in run], covered):
+            if len(run) > 1 and not point_spans.adds_facts([news[id(s)] for s in run], said):
                 continue  # a sentence joined for nothing new: the point stays one sentence
             if candidate.follows and _points_back(candidate.text):
                 continue  # "It carries 300 ...": only after the sentence it points back to
@@ -280,8 +284,13 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
             break
         chosen.append(best)
         covered |= tokens[id(best)]
+        said |= tokens[id(best)] | _decisions(best.text)
         heard.add(best.section)
     return chosen
+
+
+def _decisions(text: str) -> frozenset[str]:
+    return frozenset(f"~{m.lower()}" for m in _DECISION.findall(text))
 
 
 def _points_back(text: str) -> bool:
