@@ -295,6 +295,12 @@ def test_a_point_never_joins_across(case: str) -> None:
     assert not any(t.startswith(head) and after in t for t in texts), f"joined across {case}"
 
 
+def test_a_sentence_that_states_a_decision_joins_as_a_fact_would() -> None:
+    approved = "The owners approved the plans for a café in the back room in writing."
+    texts = [c.text for c in _brief_of([f"{VENT}\n{approved}"])]
+    assert f"{VENT} {approved}" in texts, "a decision is news, as a number or a name is"
+
+
 def test_a_sentence_pointing_back_is_no_point_alone() -> None:
     cost = "It cost NOK 410,000 and was paid by Hollund Eiendom in March 2025."
     texts = [c.text for c in _brief_of(["\n".join([RENT, DEPOSIT, LONG_VENT, cost])])]
