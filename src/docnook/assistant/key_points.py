@@ -15,7 +15,9 @@ ones. So the points are the document's own sentences, chosen for three things:
 A brief is a greedy cover of the document's facts: each next point is the sentence that adds
 most facts (numbers, names, dates) no chosen point states, sections not yet heard from first,
 so a general statement or a repeat of chosen numbers loses to a sentence that says something
-new. Near-duplicates are skipped. Pure functions over page texts and chunk rows; no model, no
+new. A point may be a run of two or three sentences of one paragraph where each added one
+brings news (`point_spans.py`): the cover chooses among runs and single sentences alike.
+Near-duplicates are skipped. Pure functions over page texts and chunk rows; no model, no
 SQLite. The weights below were set from these principles before the benchmark was run
 (benchmarks/README.md, "Summaries") and not fitted to it.
 """
