@@ -24,6 +24,7 @@ summariser (BEFORE: PYTHONPATH=<a checkout of main>/src) and this one (AFTER). W
     python benchmarks/bench_summaries.py --rescore out.json   # score saved summaries again
     python benchmarks/bench_summaries.py --heldout   # the four held-out documents, apart
     python benchmarks/bench_summaries.py --ceiling [--heldout]   # what whole sentences can hold
+    python benchmarks/bench_summaries.py --ceiling --spans   # ... points of 1-3 sentences
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -199,9 +201,10 @@ def report(data: dict[str, Any]) -> None:
     print(f"\nmodel load {data['model_load_s']} s (not counted)")
     print(
         "| length | documents | facts kept | invented (docs with any) | s/page short (<=8 p) "
-        "| s/page long (>=15 p) | 40-page doc: wall s (CPU s) | overviews kept |"
+        "| s/page long (>=15 p) | 40-page doc: wall s (CPU s) | overviews kept "
+        "| points' characters, median (max) |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for length in dict.fromkeys(r["length"] for r in rows):
         mine = [r for r in rows if r["length"] == length]
         facts = sum(r["facts"] for r in mine)
@@ -218,11 +221,19 @@ def report(data: dict[str, Any]) -> None:
         forty = next((r for r in mine if r["pages"] == 40), None)
         timing = f"{forty['wall_s']} ({forty['cpu_s']})" if forty else "-"
         overviews = sum(1 for r in mine if r.get("overview"))
+        sizes = sorted(points_chars(r["summary"]) for r in mine)
         print(
             f"| {length} | {len(mine)} | {kept}/{facts} = {100 * kept / max(1, facts):.0f}% "
             f"| {made_up} ({with_any}) | {per_page(short)} | {per_page(long)} "
-            f"| {timing} | {overviews} of {len(mine)} |"
+            f"| {timing} | {overviews} of {len(mine)} "
+            f"| {statistics.median(sizes):.0f} ({max(sizes)}) |"
         )
+
+
+def points_chars(summary: str) -> int:
+    """How long a summary's points are to read: the characters of its "- " lines, without
+    the overview (which has its own check) and without the list marks."""
+    return sum(len(line[2:]) for line in summary.splitlines() if line.startswith("- "))
 
 
 def rescore(path: Path, facts_path: Path) -> dict[str, Any]:
@@ -242,11 +253,13 @@ def rescore(path: Path, facts_path: Path) -> dict[str, Any]:
     return data
 
 
-def ceiling(facts_path: Path) -> None:
+def ceiling(facts_path: Path, args_spans: bool = False) -> None:
     """What whole sentences can hold at best: per document, the facts that some candidate
     sentence states whole, and the most facts as many sentences as a brief has can hold (a
     greedy cover over the hand-listed facts themselves, which no summariser knows). A brief
-    of the document's own sentences cannot beat this; it tells selection from length."""
+    of the document's own sentences cannot beat this; it tells selection from length.
+    `args_spans`: the candidates are the points of one to three sentences the product may
+    make (`point_spans.runs`), not only single sentences."""
     import numpy as np
 
     from docnook.assistant import key_points
@@ -270,6 +283,10 @@ def ceiling(facts_path: Path) -> None:
             found = key_points.candidates(
                 store.page_texts(doc_id), store.page_starts(doc_id), chunks
             )
+            if args_spans:  # points of one to three sentences (point_spans.py) as well
+                from docnook.assistant import point_spans
+
+                found = [point_spans.joined(run) for run in point_spans.runs(found)]
             holds = [
                 {
                     i
@@ -308,9 +325,14 @@ def main() -> int:
     parser.add_argument(
         "--ceiling", action="store_true", help="the most facts whole sentences can hold"
     )
+    parser.add_argument(
+        "--spans",
+        action="store_true",
+        help="with --ceiling: points of one to three adjacent sentences, not only one",
+    )
     args = parser.parse_args()
     if args.ceiling:
-        ceiling(facts_file(args))
+        ceiling(facts_file(args), args.spans)
         return 0
     data = rescore(args.rescore, facts_file(args)) if args.rescore else run(args)
     print("\nheld-out documents" if args.heldout else "\nthe set")

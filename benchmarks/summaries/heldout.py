@@ -3,7 +3,8 @@
 progress report), written after the summariser's first version and before the brief selection
 was changed, with their key facts listed by hand in heldout_facts.json before any summary of
 them was run. Reported apart ("held out"): no rule or weight was chosen by reading what the
-summariser picked from them.
+summariser picked from them. A fifth, a council's planning decision notice, was added in the
+third round (points of two sentences), its facts listed before any summary of it was run.
 
     python benchmarks/bench_summaries.py --heldout
 """
@@ -170,11 +171,72 @@ The warning service will go live for the road authority's operations centre in A
 The team will publish the sensing data openly once the project ends.""",
 ]
 
+PLANNING = [
+    """Ashcombe District Council
+Planning and Building Control
+
+Notice of Planning Decision
+Town and Country Planning Act 1990
+
+Application number: 25/01472/FUL
+Applicant: Greywell Homes Ltd
+Site: Former Millbrook Dairy, Station Road, Lower Hadley
+Proposal: Demolition of the dairy buildings and erection of 64 homes with access, parking and
+open space
+Date received: 11 March 2025
+Decided by: Planning Committee, 9 October 2025
+
+Decision
+Ashcombe District Council, as the local planning authority, GRANTS planning permission for the
+development described above, in accordance with the application and plans submitted, subject
+to the conditions set out in this notice and to a legal agreement under section 106 signed on
+2 October 2025.
+
+The committee voted 7 in favour and 4 against. The officer's report recommended approval.""",
+    """Reasons for the decision
+The site is previously developed land inside the settlement boundary of Lower Hadley, where the
+Local Plan supports new housing. The scheme provides 26 affordable homes, which is 40 percent of
+the total and meets Policy H4. The dairy buildings are not listed and have no heritage value.
+
+The council received 212 letters of objection and 18 letters of support. Most objections were
+about traffic on Station Road and flooding from the Mill Brook. The highway authority raised no
+objection once the access was moved 30 metres to the east. The Environment Agency accepted the
+flood risk assessment, since no homes are built in the part of the site that floods.
+
+Conditions
+1. The development must begin within three years of the date of this notice.
+2. No home may be occupied until the new footway along Station Road to the primary school has
+been built.
+3. Work on the site is allowed only between 8am and 6pm on weekdays and 8am and 1pm on
+Saturdays, and not at all on Sundays or public holidays.""",
+    """4. Before work starts, a survey for bats and a plan to protect the old hedgerows must be
+approved in writing by the council.
+5. The surface water drainage must hold back the water of a storm of the size expected once in
+100 years, plus 40 percent for climate change.
+
+Legal agreement
+Under the section 106 agreement the developer pays 480,000 pounds towards a new classroom at
+Lower Hadley Primary School and 95,000 pounds towards the bus service between Lower Hadley and
+Ashcombe. The developer will also hand over 1.2 hectares of open space beside the brook to the
+parish council.
+
+Your right of appeal
+If you are the applicant and disagree with any condition, you may appeal to the Planning
+Inspectorate within six months of the date of this notice. Other people have no right of appeal,
+but a decision can be challenged in the High Court within six weeks.
+
+Signed: Helen Marsh, Head of Planning, 10 October 2025""",
+]
+
+# Added in the third round (brief-points): a council planning decision notice, a kind
+# neither the set nor the first four held out have, with its facts listed before any run.
+
 DOCUMENTS = {
     "discharge-letter": ("Discharge letter, Harald Vik", DISCHARGE),
     "shop-lease": ("Commercial lease, Strandgata 14", LEASE),
     "kettle-recall": ("KettleMate NK-170 recall notice", RECALL),
     "grant-progress": ("Grant NFR-331907 progress report, year 2", GRANT),
+    "planning-decision": ("Planning decision 25/01472/FUL, Millbrook Dairy", PLANNING),
 }
 
 

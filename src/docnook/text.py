@@ -119,6 +119,12 @@ def sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
 
 
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the paragraphs, list items and headings of a page: the blocks no
+    sentence of `sentence_spans` crosses."""
+    return list(_blocks(text))
+
+
 def _blocks(text: str) -> Iterable[tuple[int, int]]:
     """Paragraphs, list items and headings: the spans no sentence crosses."""
     lines = text.splitlines(keepends=True)

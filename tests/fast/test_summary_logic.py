@@ -4,11 +4,13 @@ shortened points. The real model's words are tests/integration/test_summaries.py
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 
-from docnook.assistant import SummaryPoint, TaskProgress
+from docnook import text as textrules
+from docnook.assistant import SummaryPoint, TaskProgress, key_points, point_spans
 from docnook.errors import Cancelled, InputError
 from docnook.jobs import CancelToken
 from docnook.library import Library
@@ -218,3 +220,138 @@ def test_a_section_is_summarised_as_its_pages(data_dir: Path, ids: dict[str, int
     assert assistant.scope_pages(ids["report"], "Fleet") == (2, 2)
     with pytest.raises(InputError, match="has no section “x”"):
         assistant.scope_pages(ids["report"], "x")
+
+
+# -- points of two sentences (assistant/point_spans.py) ---------------------------------------
+
+RENT = "The annual rent is NOK 540,000, paid quarterly in advance to the landlord's bank account."
+DEPOSIT = "The deposit of NOK 270,000 is paid into a blocked account before 1 August 2025."
+AGAIN = "The rent is paid in advance into the bank account of the landlord every quarter."
+COSTS = "Heating, cleaning and snow clearing are charged on account at NOK 36,000 a year."
+TABLE = "Rent 540,000 | 45,000 | 12"
+OVENS = "The landlord installs a new ventilation system for the ovens of Bakeriet Solsiden AS."
+ROOF = "The landlord maintains the roof, the facade and the pipes of the building at Hollund."
+LEASE_PAGES = [
+    "\n".join(
+        [
+            "Lease of the shop at Strandgata 14",
+            RENT,
+            DEPOSIT,
+            AGAIN,
+            "Common costs",  # a heading: nothing joins across it
+            COSTS,
+        ]
+    ),
+    # A table row: no point, and the sentences on either side are not adjacent.
+    "\n".join([TABLE, OVENS, ROOF]),
+]
+
+
+def _brief_of(pages: list[str]) -> list[key_points.Candidate]:
+    starts = [sum(len(p) + 2 for p in pages[:i]) for i in range(len(pages))]
+    return key_points.pick(key_points.candidates(pages, starts, []), "brief")
+
+
+def test_a_point_joins_the_next_sentence_of_its_paragraph_when_it_adds_facts() -> None:
+    texts = [c.text for c in _brief_of(LEASE_PAGES)]
+    assert f"{RENT} {DEPOSIT}" in texts, "the deposit adds facts and fits: one point"
+    assert not any(AGAIN in t for t in texts), "a sentence that adds no fact is not joined"
+    assert not any(t.startswith(RENT) and COSTS in t for t in texts), "never across a heading"
+    assert not any(COSTS in t and OVENS in t for t in texts), "never past a skipped sentence"
+    assert f"{OVENS} {ROOF}" in texts, "the last paragraph's two facts: one point"
+    for text in texts:
+        assert len(textrules.words(text)) <= point_spans.MAX_POINT_WORDS
+
+
+VENT = "The landlord installs ventilation for the 2 ovens, made by Nilan in Denmark for NOK 95,000."
+TAKEOVER = "The tenant takes over the shop on 1 September 2025 and opens the bakery in October."
+LONG_VENT = (  # two full lines, as a PDF's text has them
+    "The landlord installs ventilation for the 2 ovens of the bakery, made by Nilan in Denmark\n"
+    "for NOK 95,000, and keeps it in good working order with service visits in every spring."
+)
+NEVER_JOINED = {
+    # the sentence before, the text between the two, the sentence after
+    "a heading": (VENT, "\n2 Fitting out of the premises and the date of the takeover\n", TAKEOVER),
+    "a new paragraph": (VENT.replace(" NOK", "\nNOK"), "\n", TAKEOVER),  # a short last line
+    "a skipped sentence": (VENT, " It is new.\n", TAKEOVER),  # too short to be a point
+    "the word budget": (LONG_VENT, "\n", TAKEOVER),
+    # Joined, the short sentence would no longer be short: only the rule keeps it alone.
+    "no new fact": (
+        "Ventilation: 2 ovens, NOK 95,000, Nilan Denmark.",
+        " ",
+        "The ventilation for the 2 ovens is supplied by Nilan Denmark.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(NEVER_JOINED))
+def test_a_point_never_joins_across(case: str) -> None:
+    before, between, after = NEVER_JOINED[case]
+    page = f"{RENT}\n{DEPOSIT}\n\n{before}{between}{after}"
+    texts = [c.text for c in _brief_of([page])]
+    assert f"{RENT} {DEPOSIT}" in texts, "one paragraph, new facts: one point"
+    head = before.split("\n")[0]
+    assert any(t.startswith(head) for t in texts), "the sentence before is a point"
+    assert not any(t.startswith(head) and after in t for t in texts), f"joined across {case}"
+
+
+def test_a_sentence_that_states_a_decision_joins_as_a_fact_would() -> None:
+    approved = "The owners approved the plans for a café in the back room in writing."
+    texts = [c.text for c in _brief_of([f"{VENT}\n{approved}"])]
+    assert f"{VENT} {approved}" in texts, "a decision is news, as a number or a name is"
+
+
+def test_a_sentence_pointing_back_is_no_point_alone() -> None:
+    cost = "It cost NOK 410,000 and was paid by Hollund Eiendom in March 2025."
+    texts = [c.text for c in _brief_of(["\n".join([RENT, DEPOSIT, LONG_VENT, cost])])]
+    assert f"{RENT} {DEPOSIT}" in texts
+    assert not any(t.startswith("It cost") for t in texts), "'It ...' cannot stand alone"
+
+
+def _point(text: str, index: int, section: str = "1", score: float = 1.5) -> key_points.Candidate:
+    return key_points.Candidate(
+        text, 1, 0, len(text), section, index, score, 1, index, 1, index > 0
+    )
+
+
+def test_a_sentence_is_in_one_point_only_and_sections_are_not_joined() -> None:
+    found = [  # adjacent sentences of one text; the third starts section 2
+        _point("The new ferry Saga entered service on 2 May 2024 at Aston harbour.", 0),
+        _point("The Saga carries 300 passengers and 40 cars between Aston and Merrow.", 1),
+        _point("Revenue rose to 14.5 million euros in 2024, the best year so far.", 2, "2"),
+        _point("Fuel costs fell by 9 percent because the Saga uses less fuel.", 3, "3"),
+        _point("The board kept ticket prices at 12 euros for the whole of 2025.", 4, "4"),
+    ]
+    brief = key_points.pick(found, "brief")
+    texts = [c.text for c in brief]
+    assert f"{found[0].text} {found[1].text}" in texts, "one paragraph, new facts: one point"
+    for one, two in itertools.pairwise(found):
+        if one.section != two.section:
+            assert not any(one.text in t and two.text in t for t in texts), "two sections"
+    detailed = key_points.pick(found, "detailed")
+    said = [s for c in detailed for s in textrules.sentences(c.text)]
+    assert len(said) == len(set(said)), "detailed repeats a sentence of a brief's point"
+    assert all(s.text in " ".join(said) for s in found), "detailed still says everything"
+    # A point and a sentence of it, or two points sharing a sentence, are one point twice.
+    runs = {len(run): point_spans.joined(run) for run in point_spans.runs(found[:3])}
+    assert point_spans.overlaps(runs[2], found[1]) and not point_spans.overlaps(runs[2], found[2])
+
+
+def test_a_point_across_a_page_break_cites_both_pages(tmp_path: Path, data_dir: Path) -> None:
+    pages = [
+        "Lease of the shop at Strandgata 14\n\n"
+        + " ".join([RENT, DEPOSIT, COSTS, OVENS])
+        + " The lease runs for five years, from 1 August 2025 until 31 July 2030, for the "
+        "bakery and café of Bakeriet Solsiden AS on the ground floor.",
+        "The tenant may renew the lease once, given notice before 31 July 2029.",
+    ]
+    make_pdf(tmp_path / "lease.pdf", pages, title="Shop lease")
+    with Library(data_dir, FakeEmbedder()) as library:  # type: ignore[arg-type]
+        library.index([tmp_path / "lease.pdf"])
+        (doc_id,) = [r.id for r in library.documents()]
+    assistant, _ = assistant_with(data_dir, FakeModel(reply=OVERVIEW))
+    points = assistant.summarize(doc_id).points
+    term = next(p for p in points if "2029" in p.text)
+    assert "31 July 2030" in term.text and term.pages == (1, 2), "the paragraph runs on"
+    assert term.source == term.text and term.label() == prompts.page_label(1, 2)
+    assert all(p.pages == (1,) for p in points if p is not term)

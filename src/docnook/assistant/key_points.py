@@ -15,7 +15,9 @@ ones. So the points are the document's own sentences, chosen for three things:
 A brief is a greedy cover of the document's facts: each next point is the sentence that adds
 most facts (numbers, names, dates) no chosen point states, sections not yet heard from first,
 so a general statement or a repeat of chosen numbers loses to a sentence that says something
-new. Near-duplicates are skipped. Pure functions over page texts and chunk rows; no model, no
+new. A point may be a run of two or three sentences of one paragraph where each added one
+brings news (`point_spans.py`): the cover chooses among runs and single sentences alike.
+Near-duplicates are skipped. Pure functions over page texts and chunk rows; no model, no
 SQLite. The weights below were set from these principles before the benchmark was run
 (benchmarks/README.md, "Summaries") and not fitted to it.
 """
@@ -23,6 +25,7 @@ SQLite. The weights below were set from these principles before the benchmark wa
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 import re
 from collections.abc import Sequence
@@ -31,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from docnook import text as textrules
+from docnook.assistant import point_spans
 from docnook.llm import grounding
 
 BRIEF_POINTS = 5
@@ -63,7 +67,7 @@ _DECISION = re.compile(
     r"rose|fell|grew|must|requires?|warranty|target|budget|expects?|plans?)\b",
     re.IGNORECASE,
 )
-_ANAPHORA_TEXT = "it its this these they their such those he she there then also"
+_ANAPHORA_TEXT = "it its this these they their such those he she his her there then also"
 _ANAPHORA = frozenset(_ANAPHORA_TEXT.split())
 _JUNK = re.compile(r"https?://|www\.|doi[:.]|\.{4,}|@\w+\.\w+|\bISBN\b", re.IGNORECASE)
 _MARKUP = "<>={}[]$\\|"
@@ -104,6 +108,13 @@ class Candidate:
     order: int  # position in the document
     score: float
     facts: int  # numbers, names and dates it states
+    # Where it stands among all the sentences of the pages (used or not), for points of
+    # several sentences (point_spans.py): its number, how many it spans, whether it continues
+    # the paragraph of the sentence before it, and the page it ends on (0: where it starts).
+    index: int = -1
+    count: int = 1
+    follows: bool = False
+    last_page: int = 0
 
 
 def section_of(heading: str) -> str:
@@ -126,27 +137,36 @@ def candidates(
     starts = [c.char_start for c in ordered]
     central = _centrality(ordered)
     raw: list[tuple[str, int, int, int, int]] = []  # text, page, start, end, chunk index
+    places: list[tuple[int, bool]] = []  # each one's sentence number, whether it follows on
+    number, ended_clean = 0, False  # the last sentence ended without a heading glued to it
     for page_no in range(first, min(last, len(pages)) + 1):
         page = pages[page_no - 1]
         longest = max((len(line.strip()) for line in page.splitlines()), default=0)
         stop = _references_start(page) if page_no > len(pages) // 2 else None
-        for span in textrules.sentence_spans(page):
+        spans = textrules.sentence_spans(page)
+        blocks = textrules.paragraph_spans(page)
+        for k, span in enumerate(spans):
             if stop is not None and span[0] >= stop:
                 break
             start, end = _without_heading_lines(page, span, longest)
+            follows = ended_clean and point_spans.follows_on(
+                page, blocks, spans, k, start, pages[page_no - 2] if page_no > first else ""
+            )
+            number, ended_clean = number + 1, end == span[1]
             text = " ".join(page[start:end].split())
             if not (_usable(text) or (relaxed and len(textrules.words(text)) >= 3)):
                 continue
             offset = page_starts[page_no - 1] + start if page_starts else start
             index = max(0, bisect.bisect_right(starts, offset) - 1) if ordered else -1
             raw.append((text, page_no, start, end, index))
+            places.append((number - 1, follows))
         if stop is not None:
             break  # the list of references, and whatever follows it, holds no key points
     sections = _sections(raw, ordered, first, last)
     found: list[Candidate] = []
     seen_in_section: dict[str, int] = {}
-    for order, ((text, page_no, start, end, index), section) in enumerate(
-        zip(raw, sections, strict=True)
+    for order, ((text, page_no, start, end, index), section, (number, follows)) in enumerate(
+        zip(raw, sections, places, strict=True)
     ):
         rank = seen_in_section.get(section, 0)
         seen_in_section[section] = rank + 1
@@ -155,7 +175,9 @@ def candidates(
         score = _score(text, centrality, rank)
         where = order / max(1, len(raw) - 1)
         score += W_OPENING if where <= 0.15 else W_CLOSING if where >= 0.85 else 0.0
-        found.append(Candidate(text, page_no, start, end, section, order, score, facts))
+        found.append(
+            Candidate(text, page_no, start, end, section, order, score, facts, number, 1, follows)
+        )
     return found
 
 
@@ -182,8 +204,8 @@ def pick(found: Sequence[Candidate], length: str) -> list[Candidate]:
                 break
             if taken > 0 and candidate.score < 0.6 * group[0].score:
                 break
-            if candidate in chosen:
-                taken += 1
+            if any(point_spans.overlaps(candidate, c) for c in chosen):
+                taken += 1  # the sentence is a chosen point, or part of one
             elif _new(candidate, chosen):
                 chosen.append(candidate)
                 taken += 1
@@ -225,15 +247,24 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
     statement, or a sentence repeating the numbers of one already chosen, loses to one that
     says something new."""
     size = brief_size(sections)
-    tokens = {id(c): fact_tokens(c.text) for c in found}
+    own = {id(c): fact_tokens(c.text) for c in found}
+    # What a sentence joined to a point must bring: a fact, or a decision ("was adopted",
+    # "fell") that the point and the chosen points do not state yet.
+    news = {id(c): own[id(c)] | _decisions(c.text) for c in found}
+    options = [(_as_point(run), run) for run in point_spans.runs(found)]
+    tokens = {id(c): frozenset().union(*(own[id(s)] for s in run)) for c, run in options}
+    # How strong a point's best sentence is: "weak" is said of sentences, so a run of two
+    # is not made weak by the facts the first chosen run added to its score.
+    strength = {id(c): max(s.score for s in run) for c, run in options}
     chosen: list[Candidate] = []
     covered: set[str] = set()
+    said: set[str] = set()  # the facts and decisions of the chosen points
     heard: set[str] = set()
     while len(chosen) < size:
         best, best_gain = None, -math.inf
-        for candidate in found:
+        for candidate, run in options:
             again = candidate.section in heard
-            if again and candidate.score < 0.5 * chosen[0].score:
+            if again and strength[id(candidate)] < 0.5 * strength[id(chosen[0])]:
                 continue  # a weak second sentence of a section: no point
             fresh = len(tokens[id(candidate)] - covered)
             gain = candidate.score + W_FRESH * min(MAX_FRESH, fresh)
@@ -241,7 +272,13 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
                 gain -= P_NO_FACT
             if again and len(heard) < sections:
                 gain -= P_SECTION_AGAIN
-            if gain <= best_gain or candidate in chosen or not _new(candidate, chosen):
+            if gain <= best_gain or any(point_spans.overlaps(candidate, c) for c in chosen):
+                continue
+            if len(run) > 1 and not point_spans.adds_facts([news[id(s)] for s in run], said):
+                continue  # a sentence joined for nothing new: the point stays one sentence
+            if candidate.follows and _points_back(candidate.text):
+                continue  # "It carries 300 ...": only after the sentence it points back to
+            if not _new(candidate, chosen):
                 continue
             if not any(_same_form(candidate, other, tokens) for other in chosen):
                 best, best_gain = candidate, gain
@@ -249,8 +286,28 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
             break
         chosen.append(best)
         covered |= tokens[id(best)]
+        said |= tokens[id(best)] | _decisions(best.text)
         heard.add(best.section)
     return chosen
+
+
+def _decisions(text: str) -> frozenset[str]:
+    return frozenset(f"~{m.lower()}" for m in _DECISION.findall(text))
+
+
+def _points_back(text: str) -> bool:
+    words = textrules.words(text)
+    return bool(words) and words[0] in _ANAPHORA
+
+
+def _as_point(run: Sequence[Candidate]) -> Candidate:
+    """A run of sentences as one point, scored as a sentence of its words would be in the
+    first one's place (its centrality, its lead in the section, its nearness to the start)."""
+    point = point_spans.joined(run)
+    if len(run) == 1:
+        return point
+    score = run[0].score - _text_score(run[0].text) + _text_score(point.text)
+    return dataclasses.replace(point, score=score)
 
 
 def _same_form(a: Candidate, b: Candidate, tokens: dict[int, frozenset[str]]) -> bool:
@@ -303,9 +360,16 @@ def _without_heading_lines(page: str, span: tuple[int, int], longest: int) -> tu
     short heading line into the sentence after it, or a sentence into the next heading."""
     start, end = span
     lines = page[start:end].split("\n")
-    while len(lines) > 1 and (
-        _NUMBERED_HEADING.match(lines[0].strip())
-        or (_heading_like(lines[0], longest) and lines[1].strip()[:1].isupper())
+    # Only a whole line can be a heading: a sentence that starts mid-line ("... account. The
+    # deposit of" / "NOK 270,000 is paid ...") has the tail of a line first, short but no title.
+    at_line_start = start == 0 or page[:start].rstrip(" \t").endswith("\n")
+    while (
+        at_line_start
+        and len(lines) > 1
+        and (
+            _NUMBERED_HEADING.match(lines[0].strip())
+            or (_heading_like(lines[0], longest) and lines[1].strip()[:1].isupper())
+        )
     ):
         start += len(lines[0]) + 1
         lines.pop(0)
@@ -335,15 +399,21 @@ def _fact_count(text: str) -> int:
 
 
 def _score(text: str, centrality: float, rank_in_section: int) -> float:
+    score = W_CENTRAL * centrality + _text_score(text)
+    if rank_in_section < len(W_LEAD):
+        score += W_LEAD[rank_in_section]
+    return score
+
+
+def _text_score(text: str) -> float:
+    """What a sentence earns by its words alone: facts, a decision, and whether it can stand
+    alone at a readable length."""
     words = textrules.words(text)
-    score = W_CENTRAL * centrality
-    score += W_NUMBER * min(MAX_NUMBERS, len(grounding.numbers(text)))
+    score = W_NUMBER * min(MAX_NUMBERS, len(grounding.numbers(text)))
     score += W_NAME * min(MAX_NAMES, len(grounding.names(text)))
     if _MONTHS.search(text) or _DECISION.search(text):
         score += W_DECISION
-    if rank_in_section < len(W_LEAD):
-        score += W_LEAD[rank_in_section]
-    if words and words[0] in _ANAPHORA:
+    if _points_back(text):
         score -= P_ANAPHORA
     if len(words) < 9:
         score -= P_SHORT
@@ -384,7 +454,7 @@ def _sections(
         return [h or "(opening)" for h in headed]
     span = max(1, last - first + 1)
     per = max(1, math.ceil(span / MAX_SECTIONS))
-    return [f"pages from {first + ((r[1] - first) // per) * per}" for r in raw]
+    return [f"{point_spans.PAGE_RUN}{first + ((r[1] - first) // per) * per}" for r in raw]
 
 
 def _new(candidate: Candidate, chosen: Sequence[Candidate]) -> bool:

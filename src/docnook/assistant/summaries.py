@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from docnook import text as textrules
-from docnook.assistant import key_points, summary_checks
+from docnook.assistant import key_points, point_spans, summary_checks
 from docnook.assistant.key_points import Candidate, ChunkInfo
 from docnook.assistant.results import Summary, SummaryPoint, TaskProgress, summary_text
 from docnook.assistant.runtime import Runtime, indexed_document
@@ -201,11 +201,15 @@ class Summaries:
         text passes the check, else the sentence itself."""
         sentence = candidate.text
         text = sentence
+        # A point of two sentences may cross a page break: it cites, and is checked
+        # against, every page it is on, so the reader marks both halves.
+        cited = point_spans.pages(candidate)
         if len(textrules.words(sentence)) > SHORTEN_FROM_WORDS:
             shortened = self._rt.engine.run(_shortener(sentence), cancel=cancel)
-            if summary_checks.shortened_ok(shortened, sentence, pages[candidate.page - 1]):
+            pages_text = "\n\n".join(pages[p - 1] for p in cited)
+            if summary_checks.shortened_ok(shortened, sentence, pages_text):
                 text = " ".join(shortened.split())
-        return SummaryPoint(text, (candidate.page,), sentence)
+        return SummaryPoint(text, cited, sentence)
 
     def _overview(
         self,
@@ -215,7 +219,7 @@ class Summaries:
         cancel: CancelToken,
     ) -> str:
         best = sorted(chosen, key=lambda c: -c.score)[:OVERVIEW_POINTS]
-        cited = sorted({c.page for c in best})
+        cited = sorted({p for c in best for p in point_spans.pages(c)})
         pages_text = "\n\n".join(document.pages[p - 1] for p in cited)
         points = [c.text for c in best]
         overview = self._rt.engine.run(
