@@ -141,24 +141,34 @@ def test_the_service_keeps_the_chat_and_a_follow_up_is_searched_with_it(
     assert messages[-1].citations[0]["quote"] == follow.citations[0].quote
 
 
-def test_cancel_while_phrasing_files_the_words_so_far_as_stopped(
+def test_cancel_while_phrasing_files_what_was_shown_as_stopped(
     data_dir: Path, handbook: int
 ) -> None:
-    assistant, _ = assistant_with(
-        data_dir, FakeModel(reply="Marta Olsen kept the old lighthouse for forty years.")
-    )
     cancel = CancelToken()
+
+    class CancelledMidway(FakeModel):
+        """The person cancels after the model's second word, before its sentence ends."""
+
+        def stream(self, prompt, emit, token):  # type: ignore[no-untyped-def]
+            def counted(piece: str) -> None:
+                emit(piece)
+                if len(self.words) == 1:
+                    cancel.cancel()
+                self.words.append(piece)
+
+            self.words: list[str] = []
+            return super().stream(prompt, counted, token)
+
+    reply = "Marta Olsen kept the old lighthouse for forty years."
+    assistant, _ = assistant_with(data_dir, CancelledMidway(reply=reply))
     tokens: list[str] = []
-
-    def on_token(text: str) -> None:
-        tokens.append(text)
-        if len(tokens) == 2:
-            cancel.cancel()
-
     with assistant:
         with pytest.raises(Cancelled):
-            assistant.ask(QUESTION, on_token=on_token, cancel=cancel)
+            assistant.ask(QUESTION, on_token=tokens.append, cancel=cancel)
         (chat,) = assistant.chat_list()
         messages = assistant.chat_messages(chat.id)
+    # The short answer is shown whole once its sentence has ended: nothing was, so nothing
+    # is filed as said, and the turn is marked stopped.
+    assert tokens == []
     assert [m.role for m in messages] == ["user", "assistant"]
-    assert messages[-1].stopped and messages[-1].text == "".join(tokens)
+    assert messages[-1].stopped and messages[-1].text == ""

@@ -107,14 +107,34 @@ def test_a_short_extract_of_the_quote_is_shown_a_copied_sentence_is_not() -> Non
         question, quote, ["The annual ", "plot fee is 45 ", "euros, due by March."]
     )
     assert not answer.opened and shown == ""
-    # Its own words are shown as soon as they part from the quote's.
-    answer, shown = _short(question, quote, ["The fee ", "is 45 ", "euros a year."])
-    assert answer.opened and shown == "The fee is 45 euros a year."
+    answer, shown = _short(question, quote, ["It is 45 ", "euros, due ", "in March."])
+    assert answer.opened and shown == "It is 45 euros, due in March."
+
+
+def test_a_short_answer_says_only_what_the_quote_says() -> None:
+    # Its words are the question's and the quote's: one from elsewhere is the model reading
+    # past the span the person sees, and the answer is dropped, whatever came before it.
+    question = "What happened to the mcmcsamp function?"
+    quote = "Previous versions of lme4 provided mcmcsamp. It has been withdrawn."
+    answer, shown = _short(question, quote, ["It was ", "withdrawn."])
+    assert answer.opened and answer.shown == "It was withdrawn."
+    pieces = ["The mcmcsamp ", "function was ", "removed ", "from the ", "library."]
+    answer, shown = _short(question, quote, pieces)
+    assert answer.dropped and answer.done and not answer.opened and shown == ""
+    # It stops at the first such word: the generation need not run on.
+    answer = grounding.ShortAnswer(question, quote, lambda _: None)
+    answer.feed("It was removed ")
+    assert answer.done and answer.dropped
+    # Nothing is shown before the sentence has ended and passed.
+    answer = grounding.ShortAnswer(question, quote, lambda _: None)
+    answer.feed("It was ")
+    assert not answer.opened and not answer.done
 
 
 def test_a_short_answer_ends_with_its_first_sentence() -> None:
+    quote = "Marta Olsen kept the lighthouse for forty years. She lit the lamp each night."
     answer, shown = _short(
-        "Who kept the lighthouse?", "", ["Marta Olsen ", "kept it. ", "She lit ", "the lamp."]
+        "Who kept the lighthouse?", quote, ["Marta Olsen ", "kept it. ", "She lit ", "the lamp."]
     )
     assert answer.done and answer.shown == "Marta Olsen kept it."
     assert shown.strip() == "Marta Olsen kept it."

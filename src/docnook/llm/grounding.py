@@ -151,12 +151,15 @@ def _flat(text: str) -> str:
 @dataclass
 class ShortAnswer:
     """The model's short answer on its way to the person (after `GroundedStream`): one
-    sentence, shown only once it says something. Held back while it only says the question
-    back (`adds_to`, for a question that `asks_for_something`) or copies the quote word for
-    word, since the quote is on screen already; shown from the first word that is its own,
-    or at the end if it is a short extract ("45 euros."). Dropped, never shown, if it never
-    adds to the question or copies a whole sentence of the quote. `done` once its first
-    sentence has ended: the generation can stop there."""
+    sentence, taken from the quote, shown whole once it has ended and passed. It must say
+    something the question does not (`adds_to`, for a question that `asks_for_something`),
+    and every word it adds to the question must be the quote's: the answer is phrased from
+    the span the person sees, so a word from elsewhere ("removed from the library" for a
+    quote that says "withdrawn", "the number of chronic conditions" for a variable the quote
+    calls an insurance indicator) is the model reading past the span, and drops the answer.
+    A copy of a whole sentence of the quote is dropped too (the quote is on screen already);
+    a short extract ("45 euros.") is shown. Held until its first sentence ends, so nothing
+    shown is ever withdrawn; `done` once it has ended or failed: the generation can stop."""
 
     question: str
     quote: str
@@ -164,47 +167,59 @@ class ShortAnswer:
     text: str = ""  # what the answer is: its first sentence at most
     opened: bool = False
     done: bool = False
+    dropped: bool = False  # a word of its own that the quote lacks
     _asks: bool = field(init=False, repr=False)
-    _quote_words: str = field(init=False, repr=False)  # the quote as `_flat` gives it
+    _allowed: frozenset[str] = field(init=False, repr=False)  # stems of question and quote
 
     def __post_init__(self) -> None:
         self._asks = asks_for_something(self.question)
-        self._quote_words = _flat(self.quote)
+        words = textrules.words(self.question) + textrules.words(self.quote)
+        self._allowed = frozenset(textrules.stem(word) for word in words)
 
     def feed(self, piece: str) -> None:
         if self.done:
             return
-        before = self.text
         self.text += piece
         spans = textrules.sentence_spans(self.text.strip())
         if len(spans) > 1:  # a second sentence began: the answer is the first
             offset = len(self.text) - len(self.text.lstrip())
             self.text = self.text[: offset + spans[0][1]]
             self.done = True
-        if self.opened:
-            if len(self.text) > len(before):
-                self.emit(self.text[len(before) :])
-        elif self._says_something() and not self._copying():
-            self.opened = True
-            self.emit(self.text)
+        if not self._from_span():
+            self.dropped = self.done = True
+        elif self.done:
+            self._release()
 
     def finish(self) -> None:
-        """The generation ended: a held short extract is shown now, or dropped for good."""
-        if not self.opened and self._says_something() and not self._copies_a_sentence():
-            self.opened = True
-            self.emit(self.text)
+        """The generation ended: the answer is shown now if it passed, or dropped for good."""
+        self.done = True
+        self._release()
 
     @property
     def shown(self) -> str:
         return " ".join(self.text.split()) if self.opened else ""
 
+    def _release(self) -> None:
+        if self.opened or self.dropped or not self._from_span():
+            return
+        if self._says_something() and not self._copies_a_sentence():
+            self.opened = True
+            self.emit(self.text)
+
+    def _from_span(self) -> bool:
+        """Whether every word it adds to the question is in the quote (stopwords aside, and
+        a lone letter such as the "s" of "it's")."""
+        for word in textrules.words(self.text):
+            if word in textrules.STOPWORDS or (len(word) == 1 and not word.isdigit()):
+                continue
+            if textrules.stem(word) not in self._allowed:
+                return False
+        return True
+
     def _says_something(self) -> bool:
         return bool(textrules.words(self.text)) and (
             not self._asks or adds_to(self.question, self.text)
         )
-
-    def _copying(self) -> bool:
-        return _flat(self.text) in self._quote_words
 
     def _copies_a_sentence(self) -> bool:
         mine = _flat(self.text)
