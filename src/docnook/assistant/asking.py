@@ -13,8 +13,9 @@ Each stage takes what the previous one found (`SearchHit`s carry their scored se
 their page; `Evidence` carries the quote and its page), so nothing is computed twice and the
 page a citation opens is chosen once, by search. The quote reaches `on_quote` before the model
 is even loaded, so a person sees the sentence the answer rests on within a second; the model's
-phrasing streams after it, word by word, only while every fact in it is in the passage. Text
-that fails that check is never shown: the answer is then the quote itself.
+phrasing follows it, one sentence shown whole once it has ended, only if every fact in it is in
+the passage and every word it adds to the question is the quote's. Text that fails those
+checks is never shown: the answer is then the quote itself.
 """
 
 from __future__ import annotations
@@ -139,9 +140,10 @@ class Asking:
         keep: bool = True,
     ) -> Answer:
         """Answer `question` from the library (or from `document_ids` only). The quote goes
-        to `on_quote` as soon as it is found; the phrasing streams to `on_token` only as far
-        as it is checked. With `keep`, the question and answer are filed in chat `chat_id`
-        (a new chat when None), whose earlier turns also steer the search of a follow-up."""
+        to `on_quote` as soon as it is found; the phrasing goes to `on_token` once it has
+        ended and passed its checks. With `keep`, the question and answer are filed in chat
+        `chat_id` (a new chat when None), whose earlier turns also steer the search of a
+        follow-up."""
         question = " ".join(question.split())
         if not question:
             raise InputError("Ask a question.")
@@ -215,10 +217,11 @@ class Asking:
         the check. Checked against the whole passage, so a fact from the sentence next to
         the quote still counts as the source's."""
         self._rt.ensure_model()
-        # The answer is held back while it only says the question back ("The function
-        # writes CSV files.") or copies the quote shown above it, and ends with its first
-        # sentence (grounding.ShortAnswer); every word of it is checked against the passage
-        # first (grounding.GroundedStream).
+        # The answer is one sentence, shown once it has ended, and only if it says something
+        # the question does not ("The function writes CSV files." does not), takes every
+        # word it adds from the quote and copies no whole sentence of it
+        # (grounding.ShortAnswer); its numbers, identifiers and names are checked against
+        # the passage first (grounding.GroundedStream).
         answer = grounding.ShortAnswer(question, evidence.quote, on_token or (lambda _: None))
         guard = grounding.GroundedStream(evidence.hit.text, answer.feed)
         stop = _StopWhen(cancel, lambda: guard.failed is not None or answer.done)

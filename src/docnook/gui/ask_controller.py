@@ -2,7 +2,7 @@
 
 One question at a time goes to an `AskWorker`. The service finds the quote before the model
 says anything and the worker forwards it (`QuoteFound`), so the bubble shows the quote with
-its source at once and the phrasing streams in above it. Chats are the service's: it files
+its source at once and the phrasing appears above it once checked. Chats are the service's: it files
 each question and answer; this side only lists, opens and deletes them through it.
 """
 

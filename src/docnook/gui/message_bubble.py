@@ -1,10 +1,11 @@
-"""One message of the chat. An answer shows its quote first, then the words stream in above it.
+"""One message of the chat. An answer shows its quote first, then the short answer above it.
 
 The service finds the sentence an answer rests on before the model says anything, so the
 bubble shows that quote, with its source ("[1] Title, p. 3", a link to the page), as soon as
-it arrives; the model's phrasing streams in above it. A finished answer keeps that shape:
-the phrasing with its [1] links, then the quote block. When the documents don't say, the
-closest passages are listed the same way, each with its quote.
+it arrives; the model's phrasing appears above it once its sentence has passed its checks.
+A finished answer keeps that shape: the phrasing with its [1] links, then the quote block.
+When the documents don't say, the closest passages are listed the same way, each with its
+quote.
 """
 
 from __future__ import annotations
