@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from docnook.assistant.chats import ChatContext
-from docnook.assistant.evidence import assess, coverage, key_terms, key_words, quote_span
+from docnook.assistant.evidence import (
+    assess,
+    closest_quote,
+    coverage,
+    key_terms,
+    key_words,
+    quote_span,
+)
 from docnook.index.rerank import ScoredSentence
 from docnook.index.search import SearchHit
 
@@ -123,3 +130,14 @@ def test_quote_does_not_cross_a_numbered_heading_in_either_direction() -> None:
     best = ScoredSentence(body, 0, len(body), 3, 0.8, 0.0, 0.8)
     hit = SearchHit(1, 1, "/i.pdf", "Intro", 3, 3, 1.0, text, 3, 0.5, 1, (best,))
     assert quote_span(hit, best) == (body, 3)
+
+
+def test_a_closest_passage_shows_the_sentences_under_its_heading() -> None:
+    # "How much does a plot cost?" on a page that says "fee": declined, since no passage
+    # says "cost", and the closest passage's best sentence is its heading. It is shown with
+    # the sentences under it, so the person reads the fee there.
+    text = "Plots and fees\nEach plot measures four by eight metres. The fee is 45 euros a year."
+    heading = ScoredSentence("Plots and fees", 0, 14, 2, 0.5, 0.0, 0.5)
+    hit = SearchHit(1, 1, "/g.pdf", "Garden", 2, 2, 1.0, text, 2, 0.5, 1, (heading,))
+    quote, page = closest_quote(hit)
+    assert page == 2 and quote.startswith("Plots and fees Each plot") and "45 euros" in quote

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docnook.assistant.chats import ChatContext, Chats
-from docnook.assistant.evidence import Evidence, assess, key_words
+from docnook.assistant.evidence import Evidence, assess, closest_quote, key_words
 from docnook.assistant.runtime import Runtime, indexed_document
 from docnook.errors import Cancelled, InputError
 from docnook.index.search import SearchHit
@@ -193,7 +193,7 @@ class Asking:
             return Answer(EMPTY_LIBRARY, False)
         if not evidence.supported:
             closest = [
-                Citation.from_hit(n, hit, *_hit_quote(hit))
+                Citation.from_hit(n, hit, *closest_quote(hit))
                 for n, hit in enumerate(hits[:CLOSEST_SHOWN], 1)
             ]
             return Answer(_not_found(evidence.absent), False, closest)
@@ -270,10 +270,3 @@ def _not_found(absent: tuple[str, ...]) -> str:
         f"Your documents don't say: they never mention {named}. "
         "The closest passages are listed below."
     )
-
-
-def _hit_quote(hit: SearchHit) -> tuple[str, int]:
-    best = hit.best_sentence
-    if best is None:
-        return " ".join(hit.text.split())[:300], hit.page
-    return " ".join(best.text.split()), best.page

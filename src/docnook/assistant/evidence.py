@@ -148,6 +148,17 @@ def quote_span(hit: SearchHit, best: ScoredSentence) -> tuple[str, int]:
     return quote, best.page
 
 
+def closest_quote(hit: SearchHit) -> tuple[str, int]:
+    """What a closest passage shows when the documents don't say, and its page: its best
+    sentence widened as an answer's quote is. A best sentence alone is often a heading ("Plots
+    and fees", matched by "plot"), which shows nothing; with the sentences under it the
+    person can read the fee for themselves when the question was put in other words."""
+    best = hit.best_sentence
+    if best is None:
+        return " ".join(hit.text.split())[:MAX_QUOTE_CHARS], hit.page
+    return quote_span(hit, best)
+
+
 def _length(spans: list[tuple[int, int]], first: int, last: int) -> int:
     return spans[last][1] - spans[first][0]
 
