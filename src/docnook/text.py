@@ -14,6 +14,14 @@ WORD = re.compile(r"\w+", re.UNICODE)
 # A line of at most this many words with no closing full stop is read as a heading where a
 # quote is widened (assistant/evidence.py) and where the reader marks it (gui/passage.py).
 HEADING_WORDS = 8
+# Han (with extension A and compatibility ideographs), kana, Hangul syllables and jamo: scripts
+# written without spaces between words, so a "word" of `WORD` is a whole run of them.
+CJK_CHARACTERS = (
+    "\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff"  # hiragana, katakana
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
+    "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"  # Hangul
+)
+_HAS_CJK = re.compile(f"[{CJK_CHARACTERS}]")
 # An identifier as people write it in a question: os.path.join, LD_LIBRARY_PATH,
 # --no-cache-dir, R_LIBS_USER, is.na(), x86-64. Kept whole for keyword search, since FTS5's
 # tokenizer would otherwise split it into common words.
@@ -46,6 +54,10 @@ _SENTENCE_BREAK = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?
 _JOINING_TEXT = "a an the of in on at to for with by from into and or but nor than that"
 _JOINING = frozenset(_JOINING_TEXT.split())
 _BULLET = re.compile(r"^\s*(?:[-•*–·]|\d{1,3}[.)]|[a-z][.)])\s+")
+
+
+def has_cjk(text: str) -> bool:
+    return _HAS_CJK.search(text) is not None
 
 
 def words(text: str) -> list[str]:

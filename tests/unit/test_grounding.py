@@ -138,3 +138,13 @@ def test_a_short_answer_ends_with_its_first_sentence() -> None:
     )
     assert answer.done and answer.shown == "Marta Olsen kept it."
     assert shown.strip() == "Marta Olsen kept it."
+
+
+def test_a_short_answer_in_chinese_is_read_by_character_pairs() -> None:
+    # No spaces: the answer's run of characters is not a word of the quote, its pairs are.
+    question = "图书馆几点开门？"
+    quote = "市立图书馆每天早上九点开门，晚上八点关门。"
+    answer, shown = _short(question, quote, ["早上九点开门。"])
+    assert answer.opened and shown == "早上九点开门。"
+    answer, shown = _short(question, quote, ["下午三点开门。"])
+    assert answer.dropped and not answer.opened

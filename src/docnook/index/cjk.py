@@ -18,20 +18,12 @@ from __future__ import annotations
 
 import re
 
+from docnook import text as textrules
+
 SQL_FUNCTION = "docnook_cjk_pairs"  # registered on every connection by `Store`
 
-# Han (with extension A and compatibility ideographs), kana, Hangul syllables and jamo.
-_CJK = (
-    "\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff"  # hiragana, katakana
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
-    "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"  # Hangul
-)
-_CJK_RUN = re.compile(f"[{_CJK}]+")
-_HAS_CJK = re.compile(f"[{_CJK}]")
-
-
-def has_cjk(text: str) -> bool:
-    return _HAS_CJK.search(text) is not None
+_CJK_RUN = re.compile(f"[{textrules.CJK_CHARACTERS}]+")
+has_cjk = textrules.has_cjk
 
 
 def _pairs(run: str) -> list[str]:

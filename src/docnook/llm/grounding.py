@@ -208,11 +208,18 @@ class ShortAnswer:
 
     def _from_span(self) -> bool:
         """Whether every word it adds to the question is in the quote (stopwords aside, and
-        a lone letter such as the "s" of "it's")."""
+        a lone letter such as the "s" of "it's"). Chinese, Japanese and Korean have no spaces
+        to split words by: there each pair of characters must be the quote's or the
+        question's, as keyword search reads them (`index/cjk.py`)."""
         for word in textrules.words(self.text):
             if word in textrules.STOPWORDS or (len(word) == 1 and not word.isdigit()):
                 continue
-            if textrules.stem(word) not in self._allowed:
+            if textrules.has_cjk(word):
+                source = self.question + self.quote
+                pairs = [word[i : i + 2] for i in range(max(1, len(word) - 1))]
+                if any(pair not in source for pair in pairs):
+                    return False
+            elif textrules.stem(word) not in self._allowed:
                 return False
         return True
 
