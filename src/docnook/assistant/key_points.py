@@ -260,13 +260,20 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
     covered: set[str] = set()
     said: set[str] = set()  # the facts and decisions of the chosen points
     heard: set[str] = set()
+    # A brief is about `size` points. A weak sentence (a second one of a section, under half
+    # the strength of the first point) is said last, not never: once no strong one is left,
+    # it may fill the brief if it states a fact no point states yet. Runs take in a
+    # paragraph's strong sentences, so without this a short document's brief would stop
+    # early with facts left unsaid.
+    filling = False
     while len(chosen) < size:
         best, best_gain = None, -math.inf
         for candidate, run in options:
             again = candidate.section in heard
-            if again and strength[id(candidate)] < 0.5 * strength[id(chosen[0])]:
-                continue  # a weak second sentence of a section: no point
             fresh = len(tokens[id(candidate)] - covered)
+            weak = again and strength[id(candidate)] < 0.5 * strength[id(chosen[0])]
+            if weak and not (filling and fresh):
+                continue  # a weak second sentence of a section: last, and only for news
             gain = candidate.score + W_FRESH * min(MAX_FRESH, fresh)
             if not tokens[id(candidate)] and not _DECISION.search(candidate.text):
                 gain -= P_NO_FACT
@@ -283,7 +290,10 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
             if not any(_same_form(candidate, other, tokens) for other in chosen):
                 best, best_gain = candidate, gain
         if best is None:
-            break
+            if filling:
+                break
+            filling = True
+            continue
         chosen.append(best)
         covered |= tokens[id(best)]
         said |= tokens[id(best)] | _decisions(best.text)
