@@ -58,7 +58,7 @@ P_LONG = 0.2  # more than 45 words
 # set before the brief was measured with them, not fitted.
 W_FRESH, MAX_FRESH = 0.15, 6  # per fact (number, name, month) no chosen point states yet
 P_SECTION_AGAIN = 0.5  # a second point from a section, while others are not yet heard
-P_NO_FACT = 10.0  # no number, name, date or decision: after every sentence that has one
+TIER_WEAK, TIER_NO_FACT = 1, 2  # said after every point of a lower tier (see _brief)
 SAME_FORM, MIN_FORM_WORDS = 0.8, 3  # sentences alike but for their facts: one kind of point
 
 _DECISION = re.compile(
@@ -260,26 +260,26 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
     covered: set[str] = set()
     said: set[str] = set()  # the facts and decisions of the chosen points
     heard: set[str] = set()
-    # A brief is about `size` points. A weak sentence (a second one of a section, under half
-    # the strength of the first point) is said last, not never: once no strong one is left,
-    # it may fill the brief if it states a fact no point states yet. Runs take in a
-    # paragraph's strong sentences, so without this a short document's brief would stop
-    # early with facts left unsaid.
-    filling = False
     while len(chosen) < size:
-        best, best_gain = None, -math.inf
+        best, best_rank = None, (-math.inf, -math.inf)
         for candidate, run in options:
             again = candidate.section in heard
             fresh = len(tokens[id(candidate)] - covered)
+            # Three tiers, each said only after the one before is spent: points that state a
+            # fact; weak ones that state a fact no point states yet (a second sentence of a
+            # section under half the first point's strength: last, not never, since a brief
+            # is about `size` points and runs take in a paragraph's strong sentences); then
+            # points with no number, name, date or decision at all.
             weak = again and strength[id(candidate)] < 0.5 * strength[id(chosen[0])]
-            if weak and not (filling and fresh):
-                continue  # a weak second sentence of a section: last, and only for news
+            if weak and not fresh:
+                continue  # a weak sentence with nothing new: no point
+            factless = not tokens[id(candidate)] and not _DECISION.search(candidate.text)
+            tier = TIER_NO_FACT if factless else TIER_WEAK if weak else 0
             gain = candidate.score + W_FRESH * min(MAX_FRESH, fresh)
-            if not tokens[id(candidate)] and not _DECISION.search(candidate.text):
-                gain -= P_NO_FACT
             if again and len(heard) < sections:
                 gain -= P_SECTION_AGAIN
-            if gain <= best_gain or any(point_spans.overlaps(candidate, c) for c in chosen):
+            rank = (-tier, gain)
+            if rank <= best_rank or any(point_spans.overlaps(candidate, c) for c in chosen):
                 continue
             if len(run) > 1 and not point_spans.adds_facts([news[id(s)] for s in run], said):
                 continue  # a sentence joined for nothing new: the point stays one sentence
@@ -288,12 +288,9 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
             if not _new(candidate, chosen):
                 continue
             if not any(_same_form(candidate, other, tokens) for other in chosen):
-                best, best_gain = candidate, gain
+                best, best_rank = candidate, rank
         if best is None:
-            if filling:
-                break
-            filling = True
-            continue
+            break
         chosen.append(best)
         covered |= tokens[id(best)]
         said |= tokens[id(best)] | _decisions(best.text)
