@@ -35,6 +35,7 @@ import numpy as np
 
 from docnook import text as textrules
 from docnook.assistant import point_spans
+from docnook.ingest import layout
 from docnook.llm import grounding
 
 BRIEF_POINTS = 5
@@ -133,6 +134,7 @@ def candidates(
     point, scored, in document order. `relaxed` takes any line of a few words, for a document
     of notes or slides that has no prose sentence at all."""
     first, last = page_range or (1, len(pages))
+    pages = layout.blank_running_lines(pages)  # a page's header is no part of its sentences
     ordered = sorted(chunks, key=lambda c: c.char_start)
     starts = [c.char_start for c in ordered]
     central = _centrality(ordered)
