@@ -25,6 +25,7 @@ summariser (BEFORE: PYTHONPATH=<a checkout of main>/src) and this one (AFTER). W
     python benchmarks/bench_summaries.py --heldout   # the four held-out documents, apart
     python benchmarks/bench_summaries.py --ceiling [--heldout]   # what whole sentences can hold
     python benchmarks/bench_summaries.py --ceiling --spans   # ... points of 1-3 sentences
+    python benchmarks/bench_summaries.py --selection [--heldout]   # brief points, no model
 """
 
 from __future__ import annotations
@@ -260,8 +261,6 @@ def ceiling(facts_path: Path, args_spans: bool = False) -> None:
     of the document's own sentences cannot beat this; it tells selection from length.
     `args_spans`: the candidates are the points of one to three sentences the product may
     make (`point_spans.runs`), not only single sentences."""
-    import numpy as np
-
     from docnook.assistant import key_points
     from docnook.library import Library
 
@@ -273,16 +272,7 @@ def ceiling(facts_path: Path, args_spans: bool = False) -> None:
         for name, entry in facts.items():
             if name.startswith("_"):
                 continue
-            store, doc_id = library.store, by_name[name]
-            chunks = [
-                key_points.ChunkInfo(
-                    int(a), int(b), str(h or ""), np.frombuffer(v, "<f4") if v else None
-                )
-                for a, b, h, v in store.chunk_layout(doc_id)
-            ]
-            found = key_points.candidates(
-                store.page_texts(doc_id), store.page_starts(doc_id), chunks
-            )
+            found = stored_candidates(library, by_name[name])
             if args_spans:  # points of one to three sentences (point_spans.py) as well
                 from docnook.assistant import point_spans
 
@@ -310,6 +300,51 @@ def ceiling(facts_path: Path, args_spans: bool = False) -> None:
     print(f"at best {best}/{n} = {100 * best / n:.0f}% in a brief; {anywhere}/{n} in some sentence")
 
 
+def stored_candidates(library: Any, doc_id: int) -> list[Any]:
+    """The key-point candidates of an indexed document, as the summariser reads them."""
+    import numpy as np
+
+    from docnook.assistant import key_points
+
+    store = library.store
+    chunks = [
+        key_points.ChunkInfo(int(a), int(b), str(h or ""), np.frombuffer(v, "<f4") if v else None)
+        for a, b, h, v in store.chunk_layout(doc_id)
+    ]
+    return key_points.candidates(store.page_texts(doc_id), store.page_starts(doc_id), chunks)
+
+
+def selection(facts_path: Path, per_document: bool) -> None:
+    """The brief's points alone, chosen by `key_points.pick` without the model (seconds, not
+    minutes): facts kept, points and characters. It leaves out the overview, which keeps no
+    fact the points lack on this set; the full run is the measure, this is for trying a rule.
+    `per_document`: a line per document (never for the held-out set: totals only)."""
+    from docnook.assistant import key_points
+    from docnook.library import Library
+
+    facts = json.loads(facts_path.read_text())
+    kept_all = total = 0
+    counts, sizes = [], []
+    with Library(INDEX) as library:
+        by_name = {Path(r.path).stem: r.id for r in library.documents()}
+        for name, entry in facts.items():
+            if name.startswith("_"):
+                continue
+            brief = key_points.pick(stored_candidates(library, by_name[name]), "brief")
+            text = "\n".join(c.text for c in brief)
+            kept = sum(all(has_key(text, k) for k in f["keys"]) for f in entry["facts"])
+            kept_all, total = kept_all + kept, total + len(entry["facts"])
+            counts.append(len(brief))
+            sizes.append(sum(len(c.text) for c in brief))
+            if per_document:
+                print(f"{name:<18} {len(brief)} points  kept {kept}/{len(entry['facts'])}")
+    print(
+        f"brief points alone: {kept_all}/{total} = {100 * kept_all / max(1, total):.0f}%; "
+        f"points per brief {counts}; characters median {statistics.median(sizes):.0f} "
+        f"(max {max(sizes)})"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lengths", nargs="+", default=["brief", "detailed"])
@@ -330,7 +365,16 @@ def main() -> int:
         action="store_true",
         help="with --ceiling: points of one to three adjacent sentences, not only one",
     )
+    parser.add_argument(
+        "--selection",
+        action="store_true",
+        help="the brief's points alone, without the model (for trying a rule; totals only "
+        "with --heldout)",
+    )
     args = parser.parse_args()
+    if args.selection:
+        selection(facts_file(args), per_document=not args.heldout)
+        return 0
     if args.ceiling:
         ceiling(facts_file(args), args.spans)
         return 0

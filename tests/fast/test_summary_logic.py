@@ -355,3 +355,16 @@ def test_a_point_across_a_page_break_cites_both_pages(tmp_path: Path, data_dir: 
     assert "31 July 2030" in term.text and term.pages == (1, 2), "the paragraph runs on"
     assert term.source == term.text and term.label() == prompts.page_label(1, 2)
     assert all(p.pages == (1,) for p in points if p is not term)
+
+
+def test_a_running_header_is_no_part_of_a_point() -> None:
+    # Two pages of one paragraph; the second opens with the title again, as a header, in the
+    # middle of the sentence that the page break cut.
+    title = "Lease Terms, Strandgata 14"
+    pages = [
+        f"{title}\n{RENT}\nThe shop at Strandgata 14 is let to Bakeriet Solsiden AS, who\n",
+        f"{title}\npay the rent of NOK 540,000 to Hollund Eiendom from 1 September 2025.\n{ROOF}",
+    ]
+    texts = [c.text for c in _brief_of(pages)]
+    assert any("Bakeriet Solsiden AS, who pay the rent" in t for t in texts), texts
+    assert not any(title in t for t in texts), "the header was read into a sentence"

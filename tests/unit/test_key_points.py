@@ -187,3 +187,27 @@ def test_detailed_says_more_than_brief_in_a_one_section_notice() -> None:
     detailed = key_points.pick(found, "detailed")
     assert len(brief) == 5 and set(map(id, brief)) <= set(map(id, detailed))
     assert len(detailed) > len(brief)
+
+
+def test_a_weak_sentence_with_news_fills_a_brief_before_general_statements() -> None:
+    # One section: the first point is strong, the rest are under half its strength. A brief
+    # is about five points, so the weak ones that state new facts still have their say, after
+    # the strong ones and before statements of no fact at all; one repeating the first
+    # point's facts in other words does not.
+    strong = "Visits rose to 388,000 in 2025, the highest number since 2019 at Nordby."
+    weak = [
+        "The makerspace opened in 2024 and was used by 5,200 people over the year.",
+        "E-book loans grew 31 percent, mostly among readers at the Østerby branch.",
+    ]
+    repeat = "Nordby counted 388,000 visitors, more than in any year after 2019."
+    general = [
+        "Libraries are places where everyone is welcome to read and to learn.",
+        "Our staff work hard every day to help readers of every age find books.",
+        "Reading for pleasure matters for children as much as reading for school.",
+    ]
+    found = [_candidate(strong, "p1", 0, 3.0)]
+    found += [_candidate(text, "p1", i + 1, 1.0) for i, text in enumerate([*weak, repeat])]
+    found += [_candidate(text, "p1", i + 4, 2.0) for i, text in enumerate(general)]
+    texts = [c.text for c in key_points.pick(found, "brief")]
+    assert texts[:3] == [strong, *weak] and len(texts) == 5
+    assert repeat not in texts

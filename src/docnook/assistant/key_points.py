@@ -35,6 +35,7 @@ import numpy as np
 
 from docnook import text as textrules
 from docnook.assistant import point_spans
+from docnook.ingest import layout
 from docnook.llm import grounding
 
 BRIEF_POINTS = 5
@@ -58,7 +59,7 @@ P_LONG = 0.2  # more than 45 words
 # set before the brief was measured with them, not fitted.
 W_FRESH, MAX_FRESH = 0.15, 6  # per fact (number, name, month) no chosen point states yet
 P_SECTION_AGAIN = 0.5  # a second point from a section, while others are not yet heard
-P_NO_FACT = 10.0  # no number, name, date or decision: after every sentence that has one
+TIER_WEAK, TIER_NO_FACT = 1, 2  # said after every point of a lower tier (see _brief)
 SAME_FORM, MIN_FORM_WORDS = 0.8, 3  # sentences alike but for their facts: one kind of point
 
 _DECISION = re.compile(
@@ -133,6 +134,7 @@ def candidates(
     point, scored, in document order. `relaxed` takes any line of a few words, for a document
     of notes or slides that has no prose sentence at all."""
     first, last = page_range or (1, len(pages))
+    pages = layout.blank_running_lines(pages)  # a page's header is no part of its sentences
     ordered = sorted(chunks, key=lambda c: c.char_start)
     starts = [c.char_start for c in ordered]
     central = _centrality(ordered)
@@ -261,18 +263,25 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
     said: set[str] = set()  # the facts and decisions of the chosen points
     heard: set[str] = set()
     while len(chosen) < size:
-        best, best_gain = None, -math.inf
+        best, best_rank = None, (-math.inf, -math.inf)
         for candidate, run in options:
             again = candidate.section in heard
-            if again and strength[id(candidate)] < 0.5 * strength[id(chosen[0])]:
-                continue  # a weak second sentence of a section: no point
             fresh = len(tokens[id(candidate)] - covered)
+            # Three tiers, each said only after the one before is spent: points that state a
+            # fact; weak ones that state a fact no point states yet (a second sentence of a
+            # section under half the first point's strength: last, not never, since a brief
+            # is about `size` points and runs take in a paragraph's strong sentences); then
+            # points with no number, name, date or decision at all.
+            weak = again and strength[id(candidate)] < 0.5 * strength[id(chosen[0])]
+            if weak and not fresh:
+                continue  # a weak sentence with nothing new: no point
+            factless = not tokens[id(candidate)] and not _DECISION.search(candidate.text)
+            tier = TIER_NO_FACT if factless else TIER_WEAK if weak else 0
             gain = candidate.score + W_FRESH * min(MAX_FRESH, fresh)
-            if not tokens[id(candidate)] and not _DECISION.search(candidate.text):
-                gain -= P_NO_FACT
             if again and len(heard) < sections:
                 gain -= P_SECTION_AGAIN
-            if gain <= best_gain or any(point_spans.overlaps(candidate, c) for c in chosen):
+            rank = (-tier, gain)
+            if rank <= best_rank or any(point_spans.overlaps(candidate, c) for c in chosen):
                 continue
             if len(run) > 1 and not point_spans.adds_facts([news[id(s)] for s in run], said):
                 continue  # a sentence joined for nothing new: the point stays one sentence
@@ -281,7 +290,7 @@ def _brief(found: Sequence[Candidate], sections: int) -> list[Candidate]:
             if not _new(candidate, chosen):
                 continue
             if not any(_same_form(candidate, other, tokens) for other in chosen):
-                best, best_gain = candidate, gain
+                best, best_rank = candidate, rank
         if best is None:
             break
         chosen.append(best)

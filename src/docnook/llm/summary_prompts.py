@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from docnook.llm.prompts import Prompt, PromptStyle, Sampling
 
 # Part of every cached summary's key: a new wording expires the summaries made with the old.
-SUMMARY_VERSION = "summary-4"  # 3: brief points chosen as a cover of facts; 4: of 1-3 sentences
+SUMMARY_VERSION = "summary-5"  # 3: a cover of facts; 4: of 1-3 sentences; 5: briefs filled
 OVERVIEW_TOKENS = 90
 
 _SHORTEN_INSTRUCTION = "Rewrite the sentence shorter. Keep every number and every name."
