@@ -48,18 +48,19 @@ def test_missing_language_data_names_the_package(tmp_path, monkeypatch) -> None:
 @pytest.mark.parametrize(
     ("heights", "expected"),
     [
-        ([21, 20, 22, 9], 150),  # ordinary print: read as first rendered
-        ([23, 24, 23], 150),  # within the band: a second layout would cost more than it saves
-        ([14, 14, 30], 225),  # small print (median 14 px): finer, so its lines are 21 px
-        ([42, 40, 44], 75),  # large print: coarser, for less CPU
+        ([18, 17, 19, 8], 130),  # ordinary print: read as first rendered
+        ([20, 20, 21], 130),  # within the band: a second layout would cost more than it saves
+        ([12, 12, 26], 195),  # small print (median 12 px): finer, so its lines are 18 px
+        ([30, 29, 31], 78),  # large print: coarser, for less CPU
         ([300, 280], ocr.MIN_DPI),  # a poster's letters
-        ([5, 5, 6], ocr.MAX_DPI),  # a footnote's
-        ([], 150),  # no line found: nothing to go by
-        ([0, 0], 150),
+        ([4, 4, 5], ocr.MAX_DPI),  # a footnote's
+        ([], 130),  # no line found: nothing to go by
+        ([0, 0], 130),
     ],
 )
 def test_a_page_is_rendered_so_its_lines_are_as_tall_as_tesseract_reads_best(
     heights, expected
 ) -> None:
-    assert ocr.render_dpi_for(heights, 150) == expected
-    assert ocr.MIN_DPI <= ocr.render_dpi_for(heights, 150) <= ocr.MAX_DPI
+    assert (ocr.OCR_DPI, ocr.LINE_PX) == (130, 18)
+    assert ocr.render_dpi_for(heights, 130) == expected
+    assert ocr.MIN_DPI <= ocr.render_dpi_for(heights, 130) <= ocr.MAX_DPI

@@ -24,15 +24,18 @@ from docnook.ingest import tesseract_lib
 from docnook.ingest.pdf import clean_text
 
 # First render resolution, and the only one for PyMuPDF's Tesseract: where body text of 10-11
-# pt reads best (benchmarks/README.md, "OCR" and "Speed, third pass").
-OCR_DPI = 150
-# The text's size in the picture is what decides errors and CPU, not the scan's resolution:
-# errors stop falling once lines (median height, ascender to descender, as Tesseract's layout
-# boxes them) are about 21 px high, 11 pt text at 150 dpi, and CPU falls below that and grows
-# above it ("Speed, third pass": small print read like a coarser scan, large print at up to a
-# third more CPU). A page whose lines are off by more than the band is rendered again so they
-# are LINE_PX high; within it, a second layout analysis would cost more than it saves.
-LINE_PX = 21
+# pt has lines LINE_PX high (benchmarks/README.md, "OCR", "Speed, third pass" and "fourth").
+OCR_DPI = 130
+# The text's size in the picture is what decides errors and CPU, not the scan's resolution
+# (small print read like a coarser scan, large print at up to a third more CPU). Errors stop
+# falling once lines (median height, ascender to descender, as Tesseract's layout boxes them)
+# are about 21 px high; 18 px, one step below, costs about a tenth of a point of character
+# errors (0.57 -> 0.66 % on the tuning pages, 0.65 -> 0.74 % on the benchmark's) for a sixth
+# less CPU, which is what reading a page a second on two cores needs: the 3 % error
+# budget leaves room for it, its speed target does not leave room for 21 px. A page whose
+# lines are off by more than the band is rendered again so they are LINE_PX high; within it,
+# a second layout analysis would cost more than it saves.
+LINE_PX = 18
 LINE_PX_BAND = 0.15
 MIN_DPI, MAX_DPI = 72, 300
 DEFAULT_LANGUAGES = "eng"
