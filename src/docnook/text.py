@@ -60,6 +60,14 @@ def has_cjk(text: str) -> bool:
     return _HAS_CJK.search(text) is not None
 
 
+def character_pairs(run: str) -> list[str]:
+    """A run of CJK characters as overlapping pairs (北京是 -> 北京 京是), the way keyword
+    search indexes it (`index/cjk.py`); a single character stays itself."""
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
 def words(text: str) -> list[str]:
     """Lower-cased words, in order."""
     return WORD.findall(text.lower())

@@ -23,13 +23,6 @@ from docnook import text as textrules
 SQL_FUNCTION = "docnook_cjk_pairs"  # registered on every connection by `Store`
 
 _CJK_RUN = re.compile(f"[{textrules.CJK_CHARACTERS}]+")
-has_cjk = textrules.has_cjk
-
-
-def _pairs(run: str) -> list[str]:
-    if len(run) == 1:
-        return [run]
-    return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
 def pair_text(text: str | None) -> str | None:
@@ -40,7 +33,7 @@ def pair_text(text: str | None) -> str | None:
     runs = _CJK_RUN.findall(text)
     if not runs:
         return None
-    return " ".join(" ".join(_pairs(run)) for run in runs)
+    return " ".join(" ".join(textrules.character_pairs(run)) for run in runs)
 
 
 def cjk_phrases(query: str) -> list[str]:
@@ -50,7 +43,7 @@ def cjk_phrases(query: str) -> list[str]:
         if len(run) == 1:
             terms.append(f'"{run}"*')
         else:
-            terms.append('"' + " ".join(_pairs(run)) + '"')
+            terms.append('"' + " ".join(textrules.character_pairs(run)) + '"')
     return terms
 
 

@@ -100,7 +100,7 @@ def fts_searches(query: str) -> list[tuple[str, list[str]]]:
     scripts go to `chunks_fts` (unicode61), Chinese, Japanese and Korean to `chunks_cjk`
     (character pairs, see index/cjk.py). A mixed query searches both."""
     searches = []
-    cjk_phrases = cjk.cjk_phrases(query) if cjk.has_cjk(query) else []
+    cjk_phrases = cjk.cjk_phrases(query) if textrules.has_cjk(query) else []
     if cjk_phrases:
         searches.append(("chunks_cjk", cjk_phrases))
         query = cjk.latin_part(query)

@@ -200,7 +200,8 @@ class ShortAnswer:
         return " ".join(self.text.split()) if self.opened else ""
 
     def _release(self) -> None:
-        if self.opened or self.dropped or not self._from_span():
+        # `feed` has checked every word against the quote as it came (`dropped`).
+        if self.opened or self.dropped:
             return
         if self._says_something() and not self._copies_a_sentence():
             self.opened = True
@@ -216,8 +217,7 @@ class ShortAnswer:
                 continue
             if textrules.has_cjk(word):
                 source = self.question + self.quote
-                pairs = [word[i : i + 2] for i in range(max(1, len(word) - 1))]
-                if any(pair not in source for pair in pairs):
+                if any(pair not in source for pair in textrules.character_pairs(word)):
                     return False
             elif textrules.stem(word) not in self._allowed:
                 return False
