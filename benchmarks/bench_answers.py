@@ -239,8 +239,10 @@ def answer(assistant: Any, question: Question) -> dict[str, Any]:
         "first_token_s": round(times["token"], 3) if "token" in times else None,
         "first_quote_s": round(times["quote"], 3) if "quote" in times else None,
         "total_s": round(total, 3),
+        # A decline cites nothing: its closest passages are not an answer's citation.
         "cited_right": bool(
-            first is not None
+            result.found
+            and first is not None
             and _in_document(first.path, question)
             and first.page in question.gold_pages
         ),

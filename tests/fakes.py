@@ -40,6 +40,32 @@ from gguf_tools import tiny_gguf
 
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
+_COMMON = frozenset(
+    [
+        "phone",
+        "number",
+        "year",
+        "chart",
+        "plot",
+        "fee",
+        "cost",
+        "open",
+        "opening",
+        "hours",
+        "garden",
+        "plot",
+        "water",
+        "tell",
+        "tells",
+        "better",
+        "paper",
+        "people",
+        "company",
+        "stock",
+        "controller",
+        "configured",
+    ]
+)
 
 
 class FakeEmbedder:
@@ -53,6 +79,10 @@ class FakeEmbedder:
 
     def load(self) -> FakeEmbedder:
         return self
+
+    def common_words(self) -> frozenset[str]:
+        """A few common English words, as the real vocabulary holds them (rare ones it lacks)."""
+        return _COMMON
 
     def token_spans(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
         """Each word and each punctuation mark is a token."""

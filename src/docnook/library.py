@@ -154,6 +154,10 @@ class Library:
         """Those of `words` that no passage of the library (or of `document_ids`) holds."""
         return self.store.absent_words(words, document_ids)
 
+    def common_words(self) -> frozenset[str]:
+        """Common English word forms (the embedder's vocabulary): see `evidence.telling_words`."""
+        return self.embedder.common_words()
+
     def page_texts(self, document_id: int, first: int, last: int) -> list[tuple[int, str]]:
         return self.store.page_range_texts(document_id, first, last)
 

@@ -115,6 +115,21 @@ def test_a_question_the_library_cannot_answer_is_declined_without_the_model(
     assert answer.citations and all(c.page >= 1 and c.quote for c in answer.citations)
 
 
+def test_a_common_word_no_page_uses_gets_the_closest_passage_without_the_model(
+    data_dir: Path, handbook: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assistant, engine = assistant_with(data_dir, FakeModel(reply="It was kept by the guild."))
+    refuse_the_engine(monkeypatch, engine)
+    # No page says "company" (a common word, `FakeEmbedder.common_words`): the pages may say
+    # it otherwise, so no refusal, and the passage is shown as the closest, not phrased.
+    with assistant:
+        answer = assistant.ask("Which company kept the old lighthouse lamp?")
+    assert answer.found and not answer.supported and answer.phrasing is None
+    assert answer.answer.startswith("Your documents never use the word “company”")
+    (citation,) = answer.citations
+    assert citation.page == 2 and citation.quote in answer.answer
+
+
 def test_a_question_whose_words_are_all_in_the_library_but_far_from_any_sentence_is_declined(
     data_dir: Path, handbook: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -158,9 +158,20 @@ def test_the_documents_dont_say_without_asking_the_model(library_dir, embedder) 
 def test_an_on_topic_question_the_documents_do_not_answer_is_declined(
     assistant: Assistant,
 ) -> None:
-    answer = assistant.ask("What is the phone number of the museum's front desk?", keep=False)
+    answer = assistant.ask("Can I pay for the museum's guided tour with PayPal?", keep=False)
     assert not answer.found
-    assert answer.answer.startswith("Your documents don't say: they never mention “phone”")
+    assert answer.answer.startswith("Your documents don't say: they never mention “PayPal”")
+
+
+def test_a_common_word_no_page_uses_shows_the_closest_passage_as_such(
+    assistant: Assistant,
+) -> None:
+    # "phone" is common English: its absence may be a paraphrase, so no refusal, and no
+    # phrasing by the model either: the closest passage, said to be only that.
+    answer = assistant.ask("What is the phone number of the museum's front desk?", keep=False)
+    assert answer.found and not answer.supported and answer.phrasing is None
+    assert answer.answer.startswith("Your documents never use the word “phone”")
+    assert answer.citations and answer.citations[0].quote in answer.answer
 
 
 def test_a_follow_up_in_a_chat_is_searched_with_the_question_before(

@@ -10,6 +10,7 @@ from docnook.assistant.evidence import (
     key_terms,
     key_words,
     quote_span,
+    telling_words,
 )
 from docnook.index.rerank import ScoredSentence
 from docnook.index.search import SearchHit
@@ -70,6 +71,40 @@ def test_key_words_are_what_a_question_is_about() -> None:
     assert key_words("How many trees does cforest grow by default?") == ["trees", "cforest", "grow"]
     # Short words tell nothing by their absence, unless written as an acronym.
     assert key_words("I've ran it on the GPU, why is R slow?") == ["GPU", "slow"]
+
+
+COMMON = frozenset(
+    [
+        "save",
+        "every",
+        "chart",
+        "year",
+        "persist",
+        "optimization",
+        "read",
+        "file",
+        "data",
+        "image",
+        "version",
+        "docker",
+        "google",
+    ]
+)
+
+
+def test_only_names_and_rare_words_tell_by_their_absence_that_the_library_cannot_answer() -> None:
+    # Common words, however inflected or spelt: pages say "plot" where people say "chart".
+    assert telling_words("How do I save my charts every year?", COMMON) == []
+    assert telling_words("Why does the setting persists after optimisation?", COMMON) == []
+    # A word outside common English, and names, whatever the vocabulary holds.
+    assert telling_words("How do I read a parquet file?", COMMON) == ["parquet"]
+    assert telling_words("Is there a Docker image with Google's data?", COMMON) == [
+        "Docker",
+        "Google",
+    ]
+    assert telling_words("Which CUDA version do I need?", COMMON) == ["CUDA"]
+    # A capital that only starts a sentence is no name.
+    assert telling_words("Charts: where are they saved? Data files too?", COMMON) == []
 
 
 def test_key_terms_leave_out_the_words_that_frame_a_question() -> None:

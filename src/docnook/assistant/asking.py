@@ -25,7 +25,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docnook.assistant.chats import ChatContext, Chats
-from docnook.assistant.evidence import Evidence, assess, closest_quote, key_words
+from docnook.assistant.evidence import (
+    Evidence,
+    assess,
+    closest_quote,
+    key_words,
+    telling_words,
+)
 from docnook.assistant.runtime import Runtime, indexed_document
 from docnook.errors import Cancelled, InputError
 from docnook.index.search import SearchHit
@@ -159,8 +165,12 @@ class Asking:
             query = context.query_for(question)
             # The first hit's sentences are scored alone too: support is judged on that scale.
             hits = library.search(query, k=SEARCH_K, document_ids=ids, exact=1)
-            absent = library.absent_words(key_words(query), ids) if hits else []
-        evidence = assess(query, hits, absent)
+            missing = library.absent_words(key_words(query), ids) if hits else []
+            # Only a name or a rare word the library lacks tells that it cannot answer.
+            telling = set(telling_words(query, library.common_words())) if missing else set()
+        absent = [word for word in missing if word in telling]
+        unused = [word for word in missing if word not in telling]
+        evidence = assess(query, hits, absent, unused)
         self.last_evidence = evidence
         turn = self._chats.begin(chat_id, question, ids) if keep else None
         said: list[str] = []
@@ -201,6 +211,11 @@ class Asking:
         if on_quote is not None:
             on_quote(citation)
         cancel.raise_if_cancelled()
+        if evidence.unused:
+            # A word the question turns on is in no page: the closest passage is shown as
+            # such, and the model does not phrase an answer from a passage that may not hold it.
+            text = compose(_unused_note(evidence.unused), evidence.quote)
+            return Answer(text, True, [citation], False, None, None, self._rt.offloaded_layers())
         phrasing = self._phrase(question, evidence, on_token, cancel)
         layers = self._rt.offloaded_layers()
         text = compose(phrasing, evidence.quote)
@@ -259,6 +274,13 @@ class _StopWhen(CancelToken):
     def raise_if_cancelled(self) -> None:
         if self.cancelled:
             raise Cancelled()
+
+
+def _unused_note(unused: tuple[str, ...]) -> str:
+    """What heads the closest passage when the question's common words are in no page."""
+    named = " or ".join(f"“{word}”" for word in unused[:3])
+    kind = "word" if len(unused) == 1 else "words"
+    return f"Your documents never use the {kind} {named}; this is the closest passage."
 
 
 def _not_found(absent: tuple[str, ...]) -> str:

@@ -3,11 +3,13 @@
 Search has already scored every sentence of the best places against the question
 (`index/rerank.py`). Here the best of them becomes the answer's span (the quote a person sees,
 widened to the sentence before or after where it cannot stand alone) and the question is
-checked against it: an answer needs a sentence close in meaning to the question, and no word
-of the question that says what it is about may be missing from the whole library. A plausible
-question about something the documents do not cover usually fails the second test: its topic
-words are there ("read", "data frame"), the one thing it asks about ("Parquet") is in no
-passage at all. The library is asked with its full-text index (`Store.absent_words`).
+checked against it: an answer needs a sentence close in meaning to the question, and no name
+or rare word of the question may be missing from the whole library. A plausible question
+about something the documents do not cover usually fails the second test: its topic words
+are there ("read", "data frame"), the one thing it asks about ("Parquet") is in no passage at
+all. The library is asked with its full-text index (`Store.absent_words`). A common word in
+no passage ("chart" where the pages say "plot") proves nothing, so the closest passage is
+shown as such, unphrased (`Evidence.unused`).
 
 Measured on the answer benchmark (benchmarks/README.md, "Answers"): requiring instead that the
 best passage hold 0.6 of the question's key terms declined 43% of answerable questions, since
@@ -17,7 +19,7 @@ people ask with words the page does not use ("How long can a single line be?").
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from docnook import text as textrules
@@ -37,6 +39,21 @@ _FRAME = frozenset(textrules.stem(word) for word in _FRAME_TEXT.split())
 # Words that point back at an earlier sentence: such a sentence is quoted with the one before.
 _ANAPHORA_TEXT = "it its this these they their such that those he she there"
 _ANAPHORA = frozenset(_ANAPHORA_TEXT.split())
+_ISE = re.compile(r"is(?=e|ing|ation|a)")  # British -ise, -ising, -isation
+_OUR = re.compile(r"our$")  # colour, behaviour
+# Inflections undone to find a word's base form: (suffix, what replaces it).
+_INFLECTIONS = (
+    ("ies", "y"),
+    ("es", ""),
+    ("s", ""),
+    ("ing", ""),
+    ("ing", "e"),
+    ("ed", ""),
+    ("ed", "e"),
+    ("ly", ""),
+    ("er", ""),
+    ("est", ""),
+)
 
 # The first test of support: a sentence this close. The similarity is all-MiniLM-L6-v2's
 # cosine plus the keyword bonus of `rerank.py`. (The second, `absent`, is asked of the index.)
@@ -61,7 +78,10 @@ class Evidence:
     page: int
     sentence: ScoredSentence
     supported: bool
-    absent: tuple[str, ...] = ()  # words of the question that no passage of the library holds
+    absent: tuple[str, ...] = ()  # names and rare words of the question no passage holds
+    # Common words of the question no passage holds: the pages may say it in other words
+    # ("plot" for "chart"), or not at all; the quote is shown as the closest, unphrased.
+    unused: tuple[str, ...] = ()
 
     @property
     def score(self) -> float:
@@ -90,6 +110,48 @@ def key_words(question: str) -> list[str]:
             continue
         found.setdefault(word, raw)
     return list(found.values())
+
+
+def telling_words(question: str, common: Collection[str]) -> list[str]:
+    """Those of `key_words` whose absence from the library tells that it cannot answer: names
+    (an acronym, an identifier, a word capitalised inside the sentence: "Docker", "CUDA",
+    "Google") and words outside common English (`common`: lower-case word forms, such as the
+    embedder's vocabulary; "Parquet", "reticulate"). A common word the pages never use says
+    little: people ask for a "chart" of pages that say "plot", and a library of one document
+    lacks most common words ("year", "tells", "better"). Asked of each question's own document
+    alone, the absence of any key word would decline 50 of the answer benchmark's 114
+    answerable questions; the absence of a telling word declines 3 (benchmarks/README.md)."""
+    telling: list[str] = []
+    for word in key_words(question):
+        if _is_name(question, word) or not any(form in common for form in _base_forms(word)):
+            telling.append(word)
+    return telling
+
+
+def _is_name(question: str, word: str) -> bool:
+    if (len(word) >= 2 and word.isupper()) or any(c.isdigit() or c == "_" for c in word):
+        return True
+    if not word[:1].isupper():
+        return False
+    # Capitalised where a sentence does not start: a name ("Excel", "Shiny").
+    for match in re.finditer(rf"\b{re.escape(word)}\b", question):
+        before = question[: match.start()].rstrip(" \"'“‘(")
+        if before and before[-1] not in ".?!:;":
+            return True
+    return False
+
+
+def _base_forms(word: str) -> set[str]:
+    """The word and the forms an English inflection or spelling variant may come from
+    ("persists" -> "persist", "summarising" -> "summarizing"): a common word stays common
+    when inflected or spelt the British way."""
+    word = word.lower()
+    forms = {word}
+    for suffix, replacement in _INFLECTIONS:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            forms.add(word[: -len(suffix)] + replacement)
+    forms |= {_ISE.sub("iz", form) for form in forms} | {_OUR.sub("or", form) for form in forms}
+    return forms
 
 
 def coverage(question: str, passage: str) -> float:
@@ -193,15 +255,21 @@ def _opens_section(sentence: str) -> bool:
     )
 
 
-def assess(question: str, hits: list[SearchHit], absent: Sequence[str] = ()) -> Evidence | None:
+def assess(
+    question: str,
+    hits: list[SearchHit],
+    absent: Sequence[str] = (),
+    unused: Sequence[str] = (),
+) -> Evidence | None:
     """The best supporting span among `hits` (best first), or None when they have no
-    sentences. `absent`: the question's key words that no passage of the library holds.
-    `supported` says whether it passes both tests."""
+    sentences. `absent`: the question's telling words (`telling_words`) that no passage of
+    the library holds; `unused`: its other key words that none holds. `supported` says
+    whether it passes both tests."""
     for hit in hits:
         best = hit.best_sentence
         if best is None:
             continue
         quote, page = quote_span(hit, best)
         supported = best.score >= MIN_SENTENCE_SCORE and not absent
-        return Evidence(hit, quote, page, best, supported, tuple(absent))
+        return Evidence(hit, quote, page, best, supported, tuple(absent), tuple(unused))
     return None

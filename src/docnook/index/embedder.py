@@ -87,6 +87,7 @@ class Embedder:
         self.fallback_reason: str | None = None
         self._model: Any = None
         self._tokenizer: Any = None
+        self._common: frozenset[str] | None = None
         self._lock = threading.Lock()
 
     # -- tokenizer (cheap) -----------------------------------------------------------------
@@ -237,6 +238,18 @@ class Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
+
+    def common_words(self) -> frozenset[str]:
+        """The whole words of the model's WordPiece vocabulary, lower case: about 20,000 of
+        the commonest English word forms (the vocabulary was built from Wikipedia and books by
+        frequency). Rarer words are split into pieces and are not in it. Cheap: the tokenizer
+        file only."""
+        if self._common is None:
+            vocabulary = self._get_tokenizer().get_vocab()
+            self._common = frozenset(
+                token for token in vocabulary if len(token) > 1 and token.isalpha()
+            )
+        return self._common
 
 
 def _in_slices(
