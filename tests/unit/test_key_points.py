@@ -77,11 +77,27 @@ def test_tables_code_and_formulas_are_not_points() -> None:
         '<match type="string" offset="0" value="diff"/> and more markup here',
         "VAR[x, y] = B(t) M(t) B(t) where the terms follow from (4) and (5) in turn.",
         "Coast Line Valley Line Moor Line Forest Line Ridge Line Airport Link Totals",
+        # A line that introduces what follows it says nothing alone.
+        "WEIGHT in lower 8 bits FLAGS in rest: 0x100 = case-sensitive MagicList:",
+        "The council approved the following three projects for the year 2026:",
     ):
         assert not key_points.candidates([text], [0], []), text
     # A line of figures is prose enough: a manual's technical data are its facts.
     data = "Rated power: 800 W. Maximum flow: 3,300 litres per hour at 42 metres."
     assert key_points.candidates([data], [0], [])
+
+
+def test_a_licence_reprinted_at_the_end_gives_no_point() -> None:
+    pages = [
+        "The library parses 14 kinds of ASN.1 structures and was released in August 2022.",
+        "The parser reads DER encodings of up to 64 levels of nesting since version 4.2.",
+        "A.1 GNU Free Documentation License\nVersion 1.3, 3 November 2008. Everyone is "
+        "permitted to copy and distribute verbatim copies of this license document.",
+        "An MMC is eligible for relicensing if it is licensed under this License before 2009.",
+    ]
+    starts, chunks = _chunks(pages)
+    found = key_points.candidates(pages, starts, chunks)
+    assert {c.page for c in found} == {1, 2}
 
 
 def test_centrality_comes_from_the_stored_embeddings() -> None:

@@ -82,6 +82,13 @@ _REFERENCES = re.compile(
     r"^\s*(?:\d{1,2}\.?\s+)?(?:references|bibliography|literature cited)\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
+# The text of a licence a manual reprints at its end (the GNU FDL is eight pages of every GNU
+# manual): the same in every such document, so it says nothing about this one.
+_LICENSE = re.compile(
+    r"^\s*(?:(?:appendix\s+)?[a-z]?\d*(?:\.\d+)*\.?\s+)?(?:gnu (?:free documentation|"
+    r"(?:lesser |library )?general public) license|creative commons\b.*\blicen[cs]e)\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _NAME_WORD = re.compile(r"[\w'-]+")
 _MONTHS = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|"
@@ -141,10 +148,13 @@ def candidates(
     raw: list[tuple[str, int, int, int, int]] = []  # text, page, start, end, chunk index
     places: list[tuple[int, bool]] = []  # each one's sentence number, whether it follows on
     number, ended_clean = 0, False  # the last sentence ended without a heading glued to it
-    for page_no in range(first, min(last, len(pages)) + 1):
+    license_page, license_at = _license_start(pages)
+    for page_no in range(first, min(last, len(pages), license_page) + 1):
         page = pages[page_no - 1]
         longest = max((len(line.strip()) for line in page.splitlines()), default=0)
         stop = _references_start(page) if page_no > len(pages) // 2 else None
+        if page_no == license_page:
+            stop = license_at if stop is None else min(stop, license_at)
         spans = textrules.sentence_spans(page)
         blocks = textrules.paragraph_spans(page)
         for k, span in enumerate(spans):
@@ -355,13 +365,25 @@ def _usable(text: str) -> bool:
     capitals = sum(1 for w in text.split() if w[:1].isupper())
     if capitals > MAX_CAPITALISED * len(words):
         return False  # a title, authors, a heading in title case
-    return text[-1] in ".!?:;)\"”'" or len(words) >= 10
+    if text.rstrip()[-1] == ":":
+        return False  # it introduces a list, a table or code, and says nothing alone
+    return text[-1] in ".!?;)\"”'" or len(words) >= 10
 
 
 def _references_start(page: str) -> int | None:
     """Where a list of references starts on `page` (a line "References" or "Bibliography")."""
     match = _REFERENCES.search(page)
     return match.start() if match else None
+
+
+def _license_start(pages: Sequence[str]) -> tuple[int, int]:
+    """The page (1-based) and offset where a reprinted licence begins, in the document's
+    second half; past the last page when there is none."""
+    for page_no in range(len(pages) // 2 + 1, len(pages) + 1):
+        match = _LICENSE.search(pages[page_no - 1])
+        if match:
+            return page_no, match.start()
+    return len(pages) + 1, 0
 
 
 def _without_heading_lines(page: str, span: tuple[int, int], longest: int) -> tuple[int, int]:

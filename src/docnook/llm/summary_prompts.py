@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from docnook.llm.prompts import Prompt, PromptStyle, Sampling
 
 # Part of every cached summary's key: a new wording expires the summaries made with the old.
-SUMMARY_VERSION = "summary-5"  # 3: a cover of facts; 4: of 1-3 sentences; 5: briefs filled
+SUMMARY_VERSION = "summary-6"  # 3: a cover of facts; 4: of 1-3 sentences; 5: briefs filled;
+# 6: no point from a reprinted licence or a line ending in a colon
 OVERVIEW_TOKENS = 90
 
 _SHORTEN_INSTRUCTION = "Rewrite the sentence shorter. Keep every number and every name."
