@@ -12,6 +12,10 @@ after a change: run it with `PYTHONPATH` pointing at either source tree.
 
     python benchmarks/bench_sentiment.py                  # the table
     python benchmarks/bench_sentiment.py --json out.json  # and every passage's scores
+    python benchmarks/bench_sentiment.py --set dev        # the development set instead
+
+Variants are chosen on the development set (`sentiment/dev_passages.jsonl`) only; the
+benchmark set (`sentiment/passages.jsonl`) measures the chosen one.
 """
 
 from __future__ import annotations
@@ -45,6 +49,10 @@ def load_passages(path: Path = HERE / "sentiment" / "passages.jsonl") -> tuple[P
 
 
 PASSAGES = load_passages()
+SETS = {
+    "bench": HERE / "sentiment" / "passages.jsonl",
+    "dev": HERE / "sentiment" / "dev_passages.jsonl",  # for choosing among variants
+}
 
 
 def metrics(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
@@ -105,33 +113,49 @@ def _explain_cost(assistant: Any, doc_ids: list[int]) -> dict[str, float] | None
     }
 
 
-def run(data_dir: Path, threads: int, explain: int) -> dict[str, Any]:
+def _lexicon_label(text: str) -> str | None:
+    """The lexicon alone (VADER's mean sentence compound and its published thresholds), where
+    the code under test has one; None on main."""
+    try:
+        from docnook.assistant import sentiment_lexicon
+    except ImportError:
+        return None
+    allowed = sentiment_lexicon.allowed_labels(text)
+    if allowed is None:
+        return "neutral"  # it cannot read the text: no opinion
+    return next((label for label in allowed if label != "neutral"), "neutral")
+
+
+def run(
+    data_dir: Path, threads: int, explain: int, passages: Sequence[Passage] = PASSAGES
+) -> dict[str, Any]:
     from docnook.assistant import Assistant
     from docnook.config import load_settings, save_settings
     from docnook.library import Library
 
     docs = data_dir / "passages"
     docs.mkdir(parents=True)
-    for passage in PASSAGES:
+    for passage in passages:
         (docs / f"{passage.id}.txt").write_text(passage.text + "\n", encoding="utf-8")
     if threads:
         save_settings(data_dir, load_settings(data_dir).replace(n_threads=threads))
     with Library(data_dir) as library:
         library.index([docs])
         ids = {Path(r.path).stem: r.id for r in library.documents()}
-    missing = [p.id for p in PASSAGES if p.id not in ids]
+    missing = [p.id for p in passages if p.id not in ids]
     if missing:
         raise SystemExit(f"not indexed: {missing}")
     with Assistant(data_dir) as assistant:
         assistant.runtime.ensure_model()
         started, cpu = time.perf_counter(), _cpu_seconds()
-        product = {p.id: assistant.sentiment(ids[p.id]) for p in PASSAGES}
+        product = {p.id: assistant.sentiment(ids[p.id]) for p in passages}
         product_s, product_cpu = time.perf_counter() - started, _cpu_seconds() - cpu
-        raw = {p.id: assistant.runtime.engine.run(_raw_scorer(p.text)) for p in PASSAGES}
+        raw = {p.id: assistant.runtime.engine.run(_raw_scorer(p.text)) for p in passages}
         explained = _explain_cost(
-            assistant, [ids[p.id] for p in PASSAGES[:: max(1, explain)]] if explain else []
+            assistant, [ids[p.id] for p in passages[:: max(1, explain)]] if explain else []
         )
-    gold = [p.label for p in PASSAGES]
+    gold = [p.label for p in passages]
+    lexicon = {p.id: _lexicon_label(p.text) for p in passages}
     rows = [
         {
             "id": p.id,
@@ -140,19 +164,23 @@ def run(data_dir: Path, threads: int, explain: int) -> dict[str, Any]:
             "raw": raw[p.id],
             "product": product[p.id].scores,
             "product_label": product[p.id].label,
+            "lexicon_label": lexicon[p.id],
         }
-        for p in PASSAGES
+        for p in passages
     ]
-    return {
-        "passages": len(PASSAGES),
-        "raw": metrics(gold, [max(LABELS, key=raw[p.id].__getitem__) for p in PASSAGES]),
-        "product": metrics(gold, [product[p.id].label for p in PASSAGES]),
+    result = {
+        "passages": len(passages),
+        "raw": metrics(gold, [max(LABELS, key=raw[p.id].__getitem__) for p in passages]),
+        "product": metrics(gold, [product[p.id].label for p in passages]),
         "product_seconds": product_s,
         "product_cpu_seconds": product_cpu,
         "explain": explained,
         "load_average": os.getloadavg(),
         "rows": rows,
     }
+    if all(lexicon.values()):
+        result["lexicon"] = metrics(gold, [str(lexicon[p.id]) for p in passages])
+    return result
 
 
 def _table(result: dict[str, Any]) -> str:
@@ -171,11 +199,12 @@ def _table(result: dict[str, Any]) -> str:
         "| method | accuracy | macro-F1 | F1 pos / neu / neg |",
         "| --- | ---: | ---: | --- |",
     ]
-    for name in ("raw", "product"):
+    methods = [name for name in ("raw", "lexicon", "product") if name in result]
+    for name in methods:
         m = result[name]
         f1 = " / ".join(f"{m['f1'][label]:.2f}" for label in LABELS)
         lines.append(f"| {name} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} | {f1} |")
-    for name in ("raw", "product"):
+    for name in methods:
         lines.append(f"\n{name}: gold (rows) against predicted (columns) pos / neu / neg")
         for gold in LABELS:
             counts = result[name]["confusion"][gold]
@@ -190,13 +219,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--explain-every", type=int, default=6, help="time explaining every Nth passage (0: none)"
     )
+    parser.add_argument(
+        "--set", choices=sorted(SETS), default="bench", help="which labelled set (default bench)"
+    )
     args = parser.parse_args(argv)
+    passages = load_passages(SETS[args.set])
     from docnook.privacy import install_network_guard
 
     install_network_guard()
     with tempfile.TemporaryDirectory(prefix="docnook-bench-sentiment-") as tmp:
         os.environ["DOCNOOK_DATA_DIR"] = tmp
-        result = run(Path(tmp), args.threads, args.explain_every)
+        result = run(Path(tmp), args.threads, args.explain_every, passages)
     print(_table(result))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

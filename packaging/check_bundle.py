@@ -101,6 +101,10 @@ def check(app: Path, work: Path | None, gpu: bool) -> list[str]:
         p.name.startswith(("libllama", "llama")) for p in llama.iterdir()
     ):
         problems.append("no llama.cpp library in llama_cpp/lib")
+    vader = internal / "vaderSentiment"
+    for name in ("vaderSentiment.py", "vader_lexicon.txt", "emoji_utf8_lexicon.txt"):
+        if not (vader / name).is_file():  # sentiment's lexicon reads these beside its module
+            problems.append(f"no vaderSentiment/{name}")
     plugins = list(internal.rglob("plugins/platforms/*"))
     if sys.platform.startswith("linux"):
         for wanted in ("libqxcb.so", "libqoffscreen.so", "libqwayland.so"):

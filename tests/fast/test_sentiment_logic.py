@@ -86,6 +86,11 @@ def test_explaining_a_page_scores_its_sentences_once(
     assert top.text.startswith("A terrible disaster") and top.scores["negative"] > 0.5
     weights = [r.weight for r in page.reasons]
     assert weights == sorted(weights, reverse=True) and len(weights) == 3
+    # Each sentence is read like a page, lexicon included: the two factual ones have no
+    # opinion words, so they are certainly neutral and weigh nothing for "negative".
+    plain = [r for r in page.reasons if not r.text.startswith("A terrible disaster")]
+    assert [r.scores["neutral"] for r in plain] == [1.0, 1.0]
+    assert [r.weight for r in plain] == [0.0, 0.0]
     with Library(data_dir, FakeEmbedder()) as library:  # type: ignore[arg-type]
         text = library.store.page_texts(ids["mixed"])[1]
     for reason in page.reasons:

@@ -37,3 +37,15 @@ def test_macro_f1_by_hand() -> None:
     assert result["accuracy"] == pytest.approx(0.5)
     assert result["macro_f1"] == pytest.approx((0.5 + 2 / 3 + 0) / 3)
     assert result["confusion"]["positive"] == {"positive": 1, "neutral": 1, "negative": 0}
+
+
+def test_the_development_set_is_balanced_and_apart_from_the_benchmark() -> None:
+    dev = bench.load_passages(bench.SETS["dev"])
+    counts = Counter(p.label for p in dev)
+    assert set(counts) == {"positive", "neutral", "negative"}
+    assert min(counts.values()) >= 15 and len(set(counts.values())) == 1
+    assert len({p.id for p in dev}) == len(dev)
+    assert not {p.id for p in dev} & {p.id for p in PASSAGES}
+    assert not {p.text for p in dev} & {p.text for p in PASSAGES}
+    for label in counts:
+        assert len({p.kind for p in dev if p.label == label}) >= 6

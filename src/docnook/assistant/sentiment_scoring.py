@@ -1,12 +1,14 @@
 """How a page's sentiment is read and explained.
 
 The label: the page is read whole (in pieces of at most the prompt's window, averaged by
-length), and the model's probabilities for the three label words are calibrated
-(`llm.calibration`). Reading it sentence by sentence instead was tried and measured: lower
-macro-F1 (0.764 against 0.778 on the benchmark) at twice the CPU time (benchmarks/README.md).
+length), the model's probabilities for the three label words are calibrated
+(`llm.calibration`), and a sentiment lexicon rules out the polar label the text has no words
+for (`sentiment_lexicon`: calibration alone left most factual pages polar). Reading it
+sentence by sentence instead was tried and measured: lower macro-F1 (0.764 against 0.778 on
+the benchmark) at twice the CPU time (benchmarks/README.md).
 
 The explanation, asked for one page at a time: each sentence of the page is scored alone with
-the same prompt and the same calibration, and weighs its share of the page (in tokens) times
+the same prompt, calibration and lexicon, and weighs its share of the page (in tokens) times
 its own probability of the page's label; the largest weights are "the sentences that weighed
 most". Cheap, because every prompt shares the instructions and examples kept in llama.cpp's KV
 cache, so a page's sentences cost about one more read of the page; leave-one-out would cost
@@ -22,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from docnook.assistant import sentiment_lexicon
 from docnook.assistant.results import SentenceWeight
 from docnook.jobs import CancelToken
 from docnook.llm import calibration, prompts
@@ -80,6 +83,13 @@ def _probabilities(model: Any, text: str, cancel: CancelToken) -> dict[str, floa
     return prompts.normalise(model.label_logprobs(prompt, prompts.label_variants(style), cancel))
 
 
+def scores_of(text: str, raw: dict[str, float], prior: dict[str, float]) -> dict[str, float]:
+    """The label distribution of one piece of text: the model's raw probabilities calibrated,
+    less the labels the lexicon rules out. Pages and sentences alike, so an explanation weighs
+    sentences with the scorer that labelled their page."""
+    return sentiment_lexicon.second_opinion(calibration.calibrate(raw, prior), text)
+
+
 def prior_job(model: Any, emit: Callable[[str], None], cancel: CancelToken) -> dict[str, float]:
     """An engine job: the model's answer for content-free inputs, its bias to divide out."""
     free = [_probabilities(model, text, cancel) for text in calibration.CONTENT_FREE]
@@ -96,7 +106,7 @@ def page_scorer(text: str, prior: dict[str, float]) -> Job:
         for piece in prompts.split_to_budget(text, prompts.sentiment_window(style), style.count):
             cancel.raise_if_cancelled()
             raw = _probabilities(model, piece, cancel)
-            distributions.append(calibration.calibrate(raw, prior))
+            distributions.append(scores_of(piece, raw, prior))
             sizes.append(max(1, model.count(piece)))
         if not distributions:
             return dict.fromkeys(prompts.LABELS, 1.0 / len(prompts.LABELS)), 0
@@ -116,7 +126,7 @@ def sentence_scorer(text: str, prior: dict[str, float]) -> Job:
             piece = text[start:end]
             raw = _probabilities(model, piece, cancel)
             tokens = max(1, model.count(piece))
-            scored.append(SentenceScore(start, end, tokens, calibration.calibrate(raw, prior)))
+            scored.append(SentenceScore(start, end, tokens, scores_of(piece, raw, prior)))
         return scored
 
     return job

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from docnook.errors import InputError
 
 # Bumped whenever a prompt's wording changes, so cached analyses made with the old one expire.
-# (Summaries: `summary_prompts.SUMMARY_VERSION`.)
-SENTIMENT_VERSION = "sentiment-1"
+# (Summaries: `summary_prompts.SUMMARY_VERSION`.) Sentiment's also when its scores are read
+# another way: 2, the lexicon's second opinion (`assistant.sentiment_lexicon`).
+SENTIMENT_VERSION = "sentiment-2"
 
 LABELS = ("positive", "neutral", "negative")
 # A question must leave room for at least this much of a source, or there is nothing to answer
