@@ -2,7 +2,8 @@
 
 Plain Python with callbacks: the CLI wraps it in a progress bar, the window in a worker thread.
 Indexing is a two-stage pipeline: a reader thread hashes, reads and chunks the next file while
-this thread embeds the current one, because embedding is what takes the time on a CPU.
+this thread embeds the current one, because embedding is what takes the time on a CPU. While a
+job reads scanned pages, two files are read at once (`_read_files`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import logging
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -294,27 +297,57 @@ class Library:
         stop: threading.Event,
         ocr: PageReader,
     ) -> None:
-        """The reader thread: hash, decide, read (OCR too) and chunk each file, in order."""
+        """The reader thread: hash and decide each file, have it read (OCR too) and chunked,
+        and hand the files on in order. Once the job meets scanned pages, two files are read
+        at once, taking turns with PyMuPDF (`PageReader.file_turn`): the next file's pages then
+        wait in the OCR pool's queue behind this one's, so neither OCR process idles while a
+        document's last page is read (benchmarks/README.md, "Speed, fifth pass")."""
         try:
-            with Store(self.store.path) as store:
-                for path in files:
-                    if stop.is_set():
-                        return
-                    item = self._prepare(store, path, password, ocr)
-                    while not stop.is_set():
-                        try:
-                            out.put(item, timeout=0.1)
-                            break
-                        except queue.Full:
-                            continue
+            with Store(self.store.path) as store, ThreadPoolExecutor(2, "docnook-read") as pool:
+                try:
+                    self._hand_on(files, password, out, stop, ocr, (store, pool))
+                except BaseException as exc:  # handed on before `pool` waits for the other file
+                    out.put(exc)
         except BaseException as exc:  # handed to the indexing thread, which raises it
             out.put(exc)
         finally:
             ocr.close()
 
-    def _prepare(
-        self, store: Store, path: Path, password: str | None, ocr: PageReader
-    ) -> _Prepared:
+    def _hand_on(
+        self,
+        files: list[Path],
+        password: str | None,
+        out: queue.Queue,
+        stop: threading.Event,
+        ocr: PageReader,
+        helpers: tuple[Store, ThreadPoolExecutor],
+    ) -> None:
+        store, pool = helpers
+        pending: deque[Future[_Prepared]] = deque()
+        upcoming = iter(files)
+        while not stop.is_set():
+            while len(pending) < (2 if ocr.reading else 1):
+                path = next(upcoming, None)
+                if path is None:
+                    break
+                item = self._decide(store, path, password, ocr.mode)
+                if item.skip is None and item.status == pdf.STATUS_INDEXED:
+                    pending.append(pool.submit(self._read, item, password, ocr))
+                else:
+                    pending.append(Future())
+                    pending[-1].set_result(item)
+            if not pending:
+                return
+            if not wait([pending[0]], timeout=0.1).done:
+                continue  # heed stop meanwhile
+            item = pending.popleft().result()
+            while not stop.is_set():
+                with contextlib.suppress(queue.Full):
+                    out.put(item, timeout=0.1)
+                    break
+
+    def _decide(self, store: Store, path: Path, password: str | None, mode: str) -> _Prepared:
+        """The file hashed, and whether it needs reading at all."""
         key = str(path)
         try:
             stat = path.stat()
@@ -324,12 +357,16 @@ class Library:
             item.error = f"The file cannot be read: {exc.strerror or exc}."
             return item
         item = _Prepared(key, sha, stat.st_size, stat.st_mtime_ns)
-        item.skip = self._unchanged_or_moved(store, item, password, ocr.mode)
-        if item.skip is not None:
-            return item
-        item.reread = ocr.mode == "always"
+        item.skip = self._unchanged_or_moved(store, item, password, mode)
+        item.reread = mode == "always"
+        return item
+
+    def _read(self, item: _Prepared, password: str | None, ocr: PageReader) -> _Prepared:
+        """Read and chunk a file `_decide` found to need it (on a thread of `_read_files`)."""
+        path = Path(item.path)
         try:
-            text = formats.read_document(path, password, ocr)
+            with ocr.file_turn():
+                text = formats.read_document(path, password, ocr)
         except pdf.PdfProblem as problem:
             item.status, item.error = problem.status, problem.message
             return item

@@ -242,6 +242,33 @@ def test_a_reading_process_that_dies_leaves_its_pages_unread_and_indexing_goes_o
     assert check_index(library.store.path).problems == []
 
 
+def test_the_next_scans_pages_are_queued_before_this_ones_last_page_is_back(
+    tmp_path, library, monkeypatch
+):
+    """Two scans in one job: the second is read (its pages sent to the OCR processes) while
+    the first's pages are still being read, so no process waits at the first's last page;
+    each still gets its own words."""
+    first = make_scanned_pdf(tmp_path / "a-invoice.pdf", INVOICE * 2)
+    second = make_scanned_pdf(tmp_path / "b-letter.pdf", [LETTER])
+    events: list[tuple[str, str]] = []
+    read = ocr_pages.PageReader.read
+
+    def recorded(self, path, password, doc, texts):
+        events.append(("start", path.name))
+        try:
+            return read(self, path, password, doc, texts)
+        finally:
+            events.append(("end", path.name))
+
+    monkeypatch.setattr(ocr_pages.PageReader, "read", recorded)
+    report = library.index([first, second])
+
+    assert [o.action for o in report.outcomes] == ["indexed", "indexed"]
+    assert events.index(("start", "b-letter.pdf")) < events.index(("end", "a-invoice.pdf"))
+    assert words_found(library, "boiler repair Harwick") and words_found(library, "repaint")
+    assert check_index(library.store.path).problems == []
+
+
 def _layout_package_loaded() -> bool:
     """In a pool process: whether PyMuPDF's optional layout package (and ONNX Runtime with
     it) was imported there."""

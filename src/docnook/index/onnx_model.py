@@ -281,6 +281,11 @@ class OnnxEncoder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or 0  # 0: one per physical core
         options.inter_op_num_threads = 1
+        # Its pool threads otherwise spin between operators, burning a core that indexing's
+        # OCR processes (or the language model) need: with two OCR processes busy, a tenth
+        # less CPU for the same vectors, and no slower on idle cores (benchmarks/README.md,
+        # "Speed, fifth pass").
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         # Shapes change with every batch, so planned memory patterns never get reused: off,
         # they only hold on to memory (peak RSS 15% lower, same speed).

@@ -5,7 +5,8 @@ lets two threads share its context, so pages are spread over processes: one per 
 indexing process may use, each with `OMP_THREAD_LIMIT=1` so that no process spawns threads of
 its own to fight the others. The pool is started when the first scanned page turns up and
 lives until the indexing job ends; cancel stops it at once (a page in the middle of being read
-is dropped, and the document is not written).
+is dropped, and the document is not written). Two threads may read documents through one
+`PageReader` (`file_turn`), so that the next document's pages queue behind this one's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,26 +149,65 @@ class PageReader:
         self.on_page = on_page
         self._pool: Any = None
         self._workers: list[Any] = []
+        self._pool_lock = threading.Lock()  # the pool is started and closed by any thread
+        self._turn = threading.Lock()  # see file_turn
+        self._holds = threading.local()  # whether this thread holds the turn
 
     @property
     def mode(self) -> str:
         return self.options.mode
 
-    def close(self) -> None:
-        pool, self._pool, self._workers = self._pool, None, []
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+    @property
+    def reading(self) -> bool:
+        """Whether this job has met scanned pages (its pool of processes is running)."""
+        return self._pool is not None
 
-    def _ensure_pool(self) -> Any:
-        if self._pool is None:
-            context = multiprocessing.get_context("spawn")  # never fork a Qt process
-            with _children_allowed():
-                self._pool = context.Pool(worker_count(self.options.workers), ocr_worker.init)
-            # Its processes, to notice one dying: the Pool would start another and leave that
-            # page's result pending forever (a crash inside Tesseract on a hostile page).
-            self._workers = list(self._pool._pool)
-        return self._pool
+    @contextlib.contextmanager
+    def file_turn(self) -> Iterator[None]:
+        """Held by a thread while it reads a file: PyMuPDF does not support threads (they
+        share its context), so one reads at a time. `read` lets go of the turn while it waits
+        for its pages, for another thread to read the next file and queue its pages behind."""
+        with self._turn:
+            self._holds.turn = True
+            try:
+                yield
+            finally:
+                self._holds.turn = False
+
+    @contextlib.contextmanager
+    def _turn_given_up(self) -> Iterator[None]:
+        held = getattr(self._holds, "turn", False)
+        if held:
+            self._turn.release()
+        try:
+            yield
+        finally:
+            if held:
+                self._turn.acquire()
+
+    def close(self) -> None:
+        self._close(None)
+
+    def _close(self, only: Any) -> None:
+        """End the pool (`only` that one: not a pool another thread started since)."""
+        with self._pool_lock:
+            pool = self._pool
+            if pool is None or (only is not None and pool is not only):
+                return
+            self._pool, self._workers = None, []
+        pool.terminate()
+        pool.join()
+
+    def _ensure_pool(self) -> tuple[Any, list[Any]]:
+        with self._pool_lock:
+            if self._pool is None:
+                context = multiprocessing.get_context("spawn")  # never fork a Qt process
+                with _children_allowed():
+                    self._pool = context.Pool(worker_count(self.options.workers), ocr_worker.init)
+                # Its processes, to notice one dying: the Pool would start another and leave
+                # that page's result pending forever (a crash inside Tesseract on a hostile page).
+                self._workers = list(self._pool._pool)
+            return self._pool, self._workers
 
     def read(
         self, path: Path, password: str | None, doc: pymupdf.Document, texts: list[str]
@@ -187,13 +228,22 @@ class PageReader:
             (str(path), password, i, str(tessdata), self.options.languages, self.options.dpi)
             for i in chosen
         ]
-        pending = self._ensure_pool().imap_unordered(ocr_worker.read_page, jobs)
+        pool, workers = self._ensure_pool()
+        pending = pool.imap_unordered(ocr_worker.read_page, jobs)
         if self.on_page is not None:
             self.on_page(str(path), 0, len(jobs))
+        with self._turn_given_up():  # `doc` is not touched until the pages are back
+            self._collect(path, texts, result, (pool, workers, pending), chosen)
+        result.unread.sort()
+        return result
+
+    def _collect(
+        self, path: Path, texts: list[str], result: OcrResult, pooled: tuple, chosen: list[int]
+    ) -> None:
         waiting = set(chosen)
-        for done in range(1, len(jobs) + 1):
+        for done in range(1, len(chosen) + 1):
             try:
-                index, page, _error = self._next(pending)
+                index, page, _error = self._next(*pooled)
             except _WorkerDied:
                 result.problem = "OCR stopped: the process reading these pages ended."
                 result.unread += [i + 1 for i in waiting if letters(texts[i]) < MIN_LETTERS]
@@ -205,9 +255,7 @@ class PageReader:
             elif page is None and letters(texts[index]) < MIN_LETTERS:
                 result.unread.append(index + 1)
             if self.on_page is not None:
-                self.on_page(str(path), done, len(jobs))
-        result.unread.sort()
-        return result
+                self.on_page(str(path), done, len(chosen))
 
     def _better(self, read: str, layer: str) -> bool:
         """Whether OCR's text replaces the page's own: always when asked for on every page
@@ -216,7 +264,7 @@ class PageReader:
             return letters(read) > 0
         return letters(read) > letters(layer)
 
-    def _next(self, pending: Any) -> tuple[int, Any, str | None]:
+    def _next(self, pool: Any, workers: list[Any], pending: Any) -> tuple[int, Any, str | None]:
         while True:
             if self.should_stop():
                 self.close()  # the page in the works is dropped with its process
@@ -224,8 +272,10 @@ class PageReader:
             try:
                 return pending.next(timeout=POLL_S)
             except multiprocessing.TimeoutError:
-                if any(worker.exitcode is not None for worker in self._workers):
-                    self.close()
+                if self._pool is not pool:  # ended by the other reading thread: a crash
+                    raise _WorkerDied() from None
+                if any(worker.exitcode is not None for worker in workers):
+                    self._close(pool)
                     raise _WorkerDied() from None
 
 

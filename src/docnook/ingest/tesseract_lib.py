@@ -22,12 +22,15 @@ import pymupdf
 # Sonames of the C API's library (Tesseract 5, then 4, whose C API is the same for this use).
 _NAMES = ("libtesseract.so.5", "libtesseract.so.4")
 ENGINE_ENV = "DOCNOOK_OCR_ENGINE"  # "pymupdf" forces PyMuPDF's Tesseract (tests, comparisons)
-_TSV_WORD_LEVEL = "5"
-_RIL_TEXTLINE = 2  # PageIteratorLevel
+# PageIteratorLevel
+_RIL_BLOCK, _RIL_PARA, _RIL_TEXTLINE, _RIL_WORD = 0, 1, 2, 3
 
 
 @dataclass
 class TsvWord:
+    """A word as a row of Tesseract's TSV output numbers it: block, paragraph within the
+    block and line within the paragraph counted from 1, its box in pixels."""
+
     block: int
     paragraph: int
     line: int
@@ -46,9 +49,16 @@ class _Api:
         lib.TessBaseAPIInit3.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
         lib.TessBaseAPISetImage.argtypes = [ctypes.c_void_p, ctypes.c_char_p] + [ctypes.c_int] * 4
         lib.TessBaseAPISetSourceResolution.argtypes = [ctypes.c_void_p, ctypes.c_int]
-        lib.TessBaseAPIGetTsvText.restype = ctypes.c_void_p
-        lib.TessBaseAPIGetTsvText.argtypes = [ctypes.c_void_p, ctypes.c_int]
         lib.TessDeleteText.argtypes = [ctypes.c_void_p]
+        lib.TessBaseAPIGetIterator.restype = ctypes.c_void_p
+        lib.TessBaseAPIGetIterator.argtypes = [ctypes.c_void_p]
+        lib.TessResultIteratorGetPageIterator.restype = ctypes.c_void_p
+        lib.TessResultIteratorGetPageIterator.argtypes = [ctypes.c_void_p]
+        lib.TessResultIteratorNext.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        lib.TessResultIteratorGetUTF8Text.restype = ctypes.c_void_p
+        lib.TessResultIteratorGetUTF8Text.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        lib.TessResultIteratorDelete.argtypes = [ctypes.c_void_p]
+        lib.TessPageIteratorIsAtBeginningOf.argtypes = [ctypes.c_void_p, ctypes.c_int]
         lib.TessBaseAPIRecognize.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
         lib.TessBaseAPIAnalyseLayout.restype = ctypes.c_void_p
         lib.TessBaseAPIAnalyseLayout.argtypes = [ctypes.c_void_p]
@@ -95,22 +105,61 @@ class _Api:
     def words(self, pix: pymupdf.Pixmap) -> list[TsvWord]:
         self.show(pix)
         self.shown = None  # the next page starts afresh, even in a reused pixmap
-        # Recognise first: after a layout analysis, the TSV would otherwise walk its words
+        # Recognise first: after a layout analysis, the iterator would otherwise walk words
         # unrecognised (Tesseract asserts). Recognize reuses the analysis.
         if self.lib.TessBaseAPIRecognize(self.handle, None) != 0:
             raise RuntimeError("Tesseract could not read the page")
-        pointer = self.lib.TessBaseAPIGetTsvText(self.handle, 0)
+        return self._walk_words()
+
+    def _walk_words(self) -> list[TsvWord]:
+        """The recognised words, numbered as `TessBaseAPIGetTsvText` numbers its rows (the
+        same walk, the same counters), read from its result iterator instead: producing and
+        parsing the TSV text cost about a twentieth of a page's CPU (benchmarks/README.md,
+        "Speed, fifth pass")."""
+        lib = self.lib
+        iterator = lib.TessBaseAPIGetIterator(self.handle)
+        found: list[TsvWord] = []
+        if not iterator:  # nothing recognised
+            return found
+        page = lib.TessResultIteratorGetPageIterator(iterator)
+        starts = lib.TessPageIteratorIsAtBeginningOf
+        left, top, right, bottom = (ctypes.c_int() for _ in range(4))
+        block = paragraph = line = 0
         try:
-            tsv = ctypes.string_at(pointer).decode("utf-8", "replace")
+            while True:
+                pointer = lib.TessResultIteratorGetUTF8Text(iterator, _RIL_WORD)
+                if pointer:  # NULL: a block without words (a picture), which the TSV skips
+                    try:
+                        text = ctypes.string_at(pointer).decode("utf-8", "replace")
+                    finally:
+                        lib.TessDeleteText(pointer)
+                    # Each question copies the iterator and walks to the line's start, so
+                    # ask only what can be true: a paragraph or block starts with a line.
+                    if starts(page, _RIL_TEXTLINE):
+                        line += 1
+                        if starts(page, _RIL_PARA):
+                            paragraph, line = paragraph + 1, 1
+                            if starts(page, _RIL_BLOCK):
+                                block, paragraph = block + 1, 1
+                    text = text.strip()
+                    if text:
+                        lib.TessPageIteratorBoundingBox(page, _RIL_WORD, left, top, right, bottom)
+                        found.append(
+                            TsvWord(
+                                block,
+                                paragraph,
+                                line,
+                                left.value,
+                                top.value,
+                                right.value - left.value,
+                                bottom.value - top.value,
+                                text,
+                            )
+                        )
+                if not lib.TessResultIteratorNext(iterator, _RIL_WORD):
+                    return found
         finally:
-            self.lib.TessDeleteText(pointer)
-        found = []
-        for row in tsv.splitlines():
-            cells = row.split("\t")
-            if len(cells) == 12 and cells[0] == _TSV_WORD_LEVEL and cells[11].strip():
-                numbers = [int(c) for c in cells[2:10]]
-                found.append(TsvWord(*numbers[0:3], *numbers[4:8], cells[11].strip()))
-        return found
+            lib.TessResultIteratorDelete(iterator)
 
 
 _library: ctypes.CDLL | bool | None = False  # False: not looked for yet
