@@ -29,8 +29,8 @@ from docnook.assistant.evidence import (
     Evidence,
     assess,
     closest_quote,
+    is_telling,
     key_words,
-    telling_words,
 )
 from docnook.assistant.runtime import Runtime, indexed_document
 from docnook.errors import Cancelled, InputError
@@ -166,10 +166,10 @@ class Asking:
             # The first hit's sentences are scored alone too: support is judged on that scale.
             hits = library.search(query, k=SEARCH_K, document_ids=ids, exact=1)
             missing = library.absent_words(key_words(query), ids) if hits else []
-            # Only a name or a rare word the library lacks tells that it cannot answer.
-            telling = set(telling_words(query, library.common_words())) if missing else set()
-        absent = [word for word in missing if word in telling]
-        unused = [word for word in missing if word not in telling]
+            common = library.common_words() if missing else frozenset()
+        # Only a name or a rare word the library lacks tells that it cannot answer.
+        absent = [word for word in missing if is_telling(query, word, common)]
+        unused = [word for word in missing if word not in absent]
         evidence = assess(query, hits, absent, unused)
         self.last_evidence = evidence
         turn = self._chats.begin(chat_id, question, ids) if keep else None
@@ -278,17 +278,20 @@ class _StopWhen(CancelToken):
 
 def _unused_note(unused: tuple[str, ...]) -> str:
     """What heads the closest passage when the question's common words are in no page."""
-    named = " or ".join(f"“{word}”" for word in unused[:3])
     kind = "word" if len(unused) == 1 else "words"
-    return f"Your documents never use the {kind} {named}; this is the closest passage."
+    return f"Your documents never use the {kind} {_named(unused)}; this is the closest passage."
+
+
+def _named(words: tuple[str, ...]) -> str:
+    """The first few `words` quoted and joined by "or"."""
+    return " or ".join(f"“{word}”" for word in words[:3])
 
 
 def _not_found(absent: tuple[str, ...]) -> str:
     """ "The documents don't say", naming what they never mention when that is the reason."""
     if not absent:
         return NOT_FOUND
-    named = " or ".join(f"“{word}”" for word in absent[:3])
     return (
-        f"Your documents don't say: they never mention {named}. "
+        f"Your documents don't say: they never mention {_named(absent)}. "
         "The closest passages are listed below."
     )

@@ -121,11 +121,12 @@ def telling_words(question: str, common: Collection[str]) -> list[str]:
     lacks most common words ("year", "tells", "better"). Asked of each question's own document
     alone, the absence of any key word would decline 50 of the answer benchmark's 114
     answerable questions; the absence of a telling word declines 3 (benchmarks/README.md)."""
-    telling: list[str] = []
-    for word in key_words(question):
-        if _is_name(question, word) or not any(form in common for form in _base_forms(word)):
-            telling.append(word)
-    return telling
+    return [word for word in key_words(question) if is_telling(question, word, common)]
+
+
+def is_telling(question: str, word: str, common: Collection[str]) -> bool:
+    """Whether `word` of `question` is a telling word (see `telling_words`)."""
+    return _is_name(question, word) or not any(form in common for form in _base_forms(word))
 
 
 def _is_name(question: str, word: str) -> bool:
